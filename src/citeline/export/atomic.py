@@ -1,0 +1,89 @@
+"""Atomic file writes: a file is either left as it was or replaced whole.
+
+The text goes to a temporary file in the target's own directory (so the final
+``os.replace`` is a rename within one file system), is flushed and fsynced,
+and only then renamed over the target. Any failure on the way removes the
+temporary file and re-raises, leaving the old file untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import stat
+from pathlib import Path
+
+_NEW_FILE_MODE = 0o666  # reduced by the process umask, as for any new file
+_ATTEMPTS = 100
+
+
+def write_atomic(path: Path | str, text: str) -> None:
+    """Write ``text`` as UTF-8 to ``path``, replacing any existing file whole.
+
+    Newlines are written exactly as given (no translation), so CRLF text such
+    as iCalendar stays CRLF. An existing file keeps its permission bits. A
+    symlink is followed: the file it points to is replaced, not the link.
+    """
+    target = Path(os.path.realpath(path))
+    data = text.encode("utf-8")
+    mode = _existing_mode(target)
+    fd, temp = _create_temp(target)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                _chmod(handle.fileno(), temp, mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    _fsync_directory(target.parent)
+
+
+def _existing_mode(target: Path) -> int | None:
+    """Permission bits of the file being replaced, or ``None`` if there is none."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _create_temp(target: Path) -> tuple[int, Path]:
+    """Create and open a fresh, hidden temporary file next to ``target``.
+
+    ``os.open`` with ``O_EXCL`` applies the umask like an ordinary new file
+    would (``mkstemp`` would always give 0600).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(_ATTEMPTS):
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temp, flags, _NEW_FILE_MODE), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file next to {target}")
+
+
+def _chmod(fd: int, temp: Path, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)
+    else:  # pragma: no cover - platforms without fchmod
+        os.chmod(temp, mode)
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename durable where the platform allows it (best effort)."""
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

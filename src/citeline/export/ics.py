@@ -1,0 +1,99 @@
+"""iCalendar (RFC 5545) export: one all-day VEVENT per event.
+
+An event spans every day its date can stand for: a month-precision date the
+whole month, a year-precision date the whole year, an interval from the first
+day of its start to the last day of its end. ``DTEND`` is exclusive (the day
+after). An interval with an open end becomes the single first day of its
+start, one with an open start the single last day of its end, and the
+description says it is open-ended.
+
+The output is deterministic, so exporting twice gives identical bytes and a
+calendar that re-imports it updates events rather than duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from icalendar import Calendar, vText
+from icalendar import Event as VEvent
+
+from citeline.export.json_doc import display_date, source_of
+from citeline.model import Event, EventDate, Timeline
+
+PRODID = "-//citeline//citeline 0.1//EN"
+UID_DOMAIN = "citeline"
+# RFC 5545 requires DTSTAMP on every VEVENT. The time of the export would make
+# every export differ, and the events file's mtime is not a property of the
+# timeline's content, so a fixed instant (the Unix epoch) is used: exports are
+# byte-for-byte reproducible and identical content gives identical calendars.
+DTSTAMP = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
+_ONE_DAY = _dt.timedelta(days=1)
+
+
+def day_span(date: EventDate) -> tuple[_dt.date, _dt.date, bool]:
+    """``(first day, exclusive end day, open-ended?)`` of an event date."""
+    if date.start is None:
+        assert date.end is not None
+        last = date.end.last_day()
+        return last, last + _ONE_DAY, True
+    if date.end is None:
+        first = date.start.first_day()
+        return first, first + _ONE_DAY, True
+    return date.start.first_day(), date.end.last_day() + _ONE_DAY, False
+
+
+def event_uid(event: Event) -> str:
+    """A UID derived only from the event id, stable across exports."""
+    return f"{event.id}@{UID_DOMAIN}"
+
+
+def _description(event: Event, timeline: Timeline, open_ended: bool) -> str:
+    """The date as written, the summary, then every quote with its citation."""
+    when = display_date(event.date)
+    if open_ended:
+        when += " (open-ended)"
+    parts = [when]
+    if event.summary.strip():
+        parts.append(event.summary.strip())
+    for passage in event.passages:
+        source = source_of(timeline, passage)
+        citation = f"— {source.title}, {source.file}:{passage.line}"
+        if passage.note:
+            citation += f" ({passage.note})"
+        parts.append(f"“{passage.text}”\n{citation}")
+    return "\n\n".join(parts)
+
+
+def event_to_vevent(event: Event, timeline: Timeline) -> VEvent:
+    """The all-day VEVENT of one event."""
+    first, end, open_ended = day_span(event.date)
+    vevent = VEvent()
+    vevent.add("uid", event_uid(event))
+    vevent.add("dtstamp", DTSTAMP)
+    vevent.add("dtstart", first)
+    vevent.add("dtend", end)
+    vevent.add("summary", event.title)
+    if event.place:
+        vevent.add("location", event.place)
+    vevent.add("description", _description(event, timeline, open_ended))
+    if event.tags:
+        vevent.add("categories", list(event.tags))
+    return vevent
+
+
+def timeline_to_calendar(timeline: Timeline) -> Calendar:
+    """The VCALENDAR holding every event of the timeline."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", vText(timeline.title))
+    for event in timeline.events:
+        calendar.add_component(event_to_vevent(event, timeline))
+    return calendar
+
+
+def export_ics(timeline: Timeline) -> str:
+    """The ``ics`` export: CRLF line ends, long lines folded by the library."""
+    return timeline_to_calendar(timeline).to_ical().decode("utf-8")

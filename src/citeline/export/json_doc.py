@@ -1,0 +1,85 @@
+"""The JSON document: the whole timeline as plain data.
+
+``timeline_to_dict`` and ``event_to_dict`` are also what ``citeline list`` and
+``citeline show`` print with ``--format json``. This module also holds the few
+helpers every exporter shares (date display, source lookup).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from citeline.model import Event, EventDate, PartialDate, Passage, Source, Timeline
+
+
+def display_date(date: EventDate) -> str:
+    """The precision-aware display text of a date (``4 Feb 2022``, ``c. 2023``)."""
+    from citeline.dates import format_date  # lazy: keeps this module's imports light
+
+    return format_date(date)
+
+
+def source_of(timeline: Timeline, passage: Passage) -> Source:
+    """The source a passage quotes; a validated timeline always has it."""
+    source = timeline.source(passage.source_id)
+    if source is None:
+        raise ValueError(f"passage cites unknown source {passage.source_id!r}")
+    return source
+
+
+def iso_or_none(date: PartialDate | None) -> str | None:
+    """``YYYY[-MM[-DD]]``, or ``None`` for an open end of an interval."""
+    return date.iso() if date is not None else None
+
+
+def date_to_dict(date: EventDate) -> dict[str, Any]:
+    """The ``date`` member of an event: ISO ends, precision, qualifier, display."""
+    return {
+        "start": iso_or_none(date.start),
+        "end": iso_or_none(date.end),
+        "precision": date.precision.value,
+        "qualifier": date.qualifier,
+        "display": display_date(date),
+    }
+
+
+def passage_to_dict(passage: Passage, timeline: Timeline) -> dict[str, Any]:
+    """One cited passage, located in its source file."""
+    return {
+        "source": passage.source_id,
+        "file": source_of(timeline, passage).file,
+        "line": passage.line,
+        "column": passage.column,
+        "start": passage.start,
+        "end": passage.end,
+        "text": passage.text,
+        "note": passage.note,
+    }
+
+
+def event_to_dict(event: Event, timeline: Timeline) -> dict[str, Any]:
+    """One event with its date, metadata and passages."""
+    return {
+        "id": event.id,
+        "title": event.title,
+        "date": date_to_dict(event.date),
+        "place": event.place,
+        "participants": list(event.participants),
+        "tags": list(event.tags),
+        "summary": event.summary,
+        "passages": [passage_to_dict(p, timeline) for p in event.passages],
+    }
+
+
+def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
+    """The whole timeline: its title and every event in timeline order."""
+    return {
+        "title": timeline.title,
+        "events": [event_to_dict(e, timeline) for e in timeline.events],
+    }
+
+
+def export_json(timeline: Timeline) -> str:
+    """The ``json`` export: UTF-8 friendly, indented, newline-terminated."""
+    return json.dumps(timeline_to_dict(timeline), ensure_ascii=False, indent=2) + "\n"

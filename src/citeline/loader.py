@@ -1,0 +1,464 @@
+"""Load and validate an ``events.yaml`` into a :class:`~citeline.model.Timeline`.
+
+Validation collects every problem in one run and places each one on the YAML
+node at fault, so a curator can fix them all from one report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from citeline.anchoring import Ambiguous, CanonicalText, ContextMismatch, Match, NotFound, anchor
+from citeline.dates import DateError, parse_date
+from citeline.diagnostics import Diagnostic, Severity, TimelineError, did_you_mean
+from citeline.model import Event, EventDate, Location, Passage, Source, Timeline
+from citeline.sanitize import excerpt
+from citeline.source_files import SourceFileError, SourceText, read_source
+from citeline.yaml_reader import Node, Pair, read_yaml
+
+#: The largest events file citeline reads, in bytes.
+MAX_EVENTS_BYTES = 256 * 1024 * 1024
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+TOP_FIELDS = ("title", "sources", "events")
+SOURCE_FIELDS = ("id", "file", "title", "author", "publisher", "url", "published")
+EVENT_FIELDS = ("id", "title", "date", "place", "participants", "tags", "summary", "passages")
+PASSAGE_FIELDS = ("source", "quote", "prefix", "suffix", "note")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The timeline (``None`` when there are errors) and every diagnostic."""
+
+    timeline: Timeline | None
+    diagnostics: tuple[Diagnostic, ...]
+    #: every source file the events file names, readable or not (for watching)
+    source_paths: tuple[Path, ...] = ()
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+
+def load_timeline(path: Path | str) -> Timeline:
+    """Load a valid timeline or raise :class:`TimelineError` with every error."""
+    result = load(path)
+    if result.timeline is None:
+        raise TimelineError(result.diagnostics)
+    return result.timeline
+
+
+def load(path: Path | str, display_name: str | None = None) -> LoadResult:
+    """Read, parse and check the events file at ``path``."""
+    path = Path(path)
+    name = display_name or str(path)
+    data = _read_events_file(path, name)
+    if isinstance(data, Diagnostic):
+        return LoadResult(None, (data,))
+    return load_text(data, path, name)
+
+
+def _read_events_file(path: Path, name: str) -> str | Diagnostic:
+    try:
+        if path.is_dir():
+            return Diagnostic(name, None, None, "is a folder; name the events.yaml file in it")
+        size = path.stat().st_size
+        if size > MAX_EVENTS_BYTES:
+            return Diagnostic(
+                name,
+                None,
+                None,
+                f"the file is {size:,} bytes; events files are limited to"
+                f" {MAX_EVENTS_BYTES:,} bytes: split the timeline",
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Diagnostic(name, None, None, "no such file; give the path of an events.yaml")
+    except PermissionError:
+        return Diagnostic(name, None, None, "cannot be read: permission denied")
+    except OSError as error:
+        return Diagnostic(name, None, None, f"cannot be read: {error.strerror}")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        return Diagnostic(
+            name, line, column, "the file is not UTF-8 text; save it as UTF-8"
+        )
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return Diagnostic(name, line, column, "the file is binary (a NUL byte); expected YAML text")
+    return text.removeprefix("\ufeff")
+
+
+def load_text(text: str, path: Path, name: str) -> LoadResult:
+    """Check the YAML ``text`` of an events file found at ``path``."""
+    return _Checker(path, name).run(text)
+
+
+class _Checker:
+    """One validation run: walks the nodes, collecting diagnostics."""
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path = path
+        self.name = name
+        self.root_dir = path.parent
+        self.name_dir = os.path.dirname(name)
+        self.diagnostics: list[Diagnostic] = []
+        self.source_texts: dict[str, SourceText | None] = {}
+        self.canonical: dict[str, CanonicalText] = {}
+        self.cited: set[str] = set()  # source ids named by any passage, valid or not
+        self.source_paths: list[Path] = []  # every file: entry, readable or not
+
+    # -- reporting ---------------------------------------------------------
+
+    def error(self, line: int | None, column: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.name, line, column, message))
+
+    def warning(self, line: int | None, column: int | None, message: str) -> None:
+        self.diagnostics.append(Diagnostic(self.name, line, column, message, Severity.WARNING))
+
+    def at(self, node: Node | Pair, message: str) -> None:
+        self.error(node.line, node.column, message)
+
+    # -- the run -------------------------------------------------------------
+
+    def run(self, text: str) -> LoadResult:
+        read = read_yaml(text)
+        for problem in read.problems:
+            self.error(problem.line, problem.column, problem.message)
+        root = read.root
+        if root is None or root.is_null:
+            if not read.problems:
+                self.error(
+                    1, 1, "the file is empty; expected a mapping with title, sources and events"
+                )
+            return self.result(None)
+        if root.kind != "map":
+            self.at(root, f"the top level is {root.describe()}; expected a mapping with"
+                    " title, sources and events")
+            return self.result(None)
+        fields = self.fields(root, TOP_FIELDS, "the timeline")
+        title = self.text(root, fields, "title", "the timeline", required=True) or ""
+        sources = self.sources(root, fields.get("sources"))
+        events = self.events(root, fields.get("events"), sources)
+        self.unused_sources(sources)
+        if any(d.is_error for d in self.diagnostics):
+            return self.result(None)
+        ordered = sorted(events, key=lambda e: e.date.sort_key())
+        timeline = Timeline(
+            title=title,
+            events=tuple(ordered),
+            sources=tuple(s for s, _ in sources.values()),
+            events_file=self.path,
+        )
+        return self.result(timeline)
+
+    def result(self, timeline: Timeline | None) -> LoadResult:
+        self.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+        return LoadResult(timeline, tuple(self.diagnostics), tuple(self.source_paths))
+
+    # -- generic field checks ------------------------------------------------
+
+    def fields(self, node: Node, known: tuple[str, ...], what: str) -> dict[str, Pair]:
+        """The mapping's pairs; unknown keys are reported with a suggestion."""
+        pairs: dict[str, Pair] = node.value  # type: ignore[assignment]
+        for key, pair in pairs.items():
+            if key not in known:
+                hint = did_you_mean(key, known) or f" (known fields: {', '.join(known)})"
+                self.at(pair, f"unknown field '{excerpt(key, 40)}' in {what}{hint}")
+        return pairs
+
+    def text(
+        self,
+        node: Node,
+        fields: dict[str, Pair],
+        key: str,
+        what: str,
+        *,
+        required: bool = False,
+    ) -> str | None:
+        """The text value of ``key``, or ``None`` (reported when required)."""
+        pair = fields.get(key)
+        if pair is None or pair.value.is_null:
+            if required:
+                place = pair or node
+                self.at(place, f"{what} has no '{key}'; add {key}: ...")
+            return None
+        value = pair.value
+        if value.kind != "scalar":
+            self.at(value, f"'{key}' must be text, not {value.describe()}")
+            return None
+        text: str = value.value  # type: ignore[assignment]
+        if required and not text.strip():
+            self.at(value, f"'{key}' is empty; write the {key}")
+            return None
+        return text
+
+    def text_list(self, fields: dict[str, Pair], key: str) -> tuple[str, ...]:
+        pair = fields.get(key)
+        if pair is None or pair.value.is_null:
+            return ()
+        value = pair.value
+        if value.kind != "seq":
+            self.at(value, f"'{key}' must be a list, for example {key}: [A, B]")
+            return ()
+        items: list[str] = []
+        for item in value.value:  # type: ignore[union-attr]
+            if item.kind != "scalar" or item.value is None:
+                self.at(item, f"each of '{key}' must be text, not {item.describe()}")
+                continue
+            items.append(item.value)
+        return tuple(items)
+
+    def sequence(self, parent: Node, pair: Pair | None, key: str) -> list[Node]:
+        if pair is None:
+            self.at(parent, f"the timeline has no '{key}'; add {key}: followed by a list")
+            return []
+        if pair.value.is_null:
+            return []
+        if pair.value.kind != "seq":
+            self.at(pair.value, f"'{key}' must be a list (items start with '- '),"
+                    f" not {pair.value.describe()}")
+            return []
+        return pair.value.value  # type: ignore[return-value]
+
+    def identifier(self, node: Node, fields: dict[str, Pair], what: str) -> str | None:
+        ident = self.text(node, fields, "id", what, required=True)
+        if ident is None:
+            return None
+        if not ID_PATTERN.match(ident):
+            slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "my-id"
+            self.at(fields["id"].value, f"id '{excerpt(ident, 40)}' may hold only lowercase"
+                    f" letters, digits and '-' (for example '{slug}')")
+        return ident
+
+    # -- sources --------------------------------------------------------------
+
+    def sources(self, root: Node, pair: Pair | None) -> dict[str, tuple[Source, Node]]:
+        found: dict[str, tuple[Source, Node]] = {}
+        first_line: dict[str, int] = {}
+        for node in self.sequence(root, pair, "sources"):
+            if node.kind != "map":
+                self.at(node, f"each source must be a mapping with id, file and title,"
+                        f" not {node.describe()}")
+                continue
+            fields = self.fields(node, SOURCE_FIELDS, "a source")
+            ident = self.identifier(node, fields, "a source")
+            written = self.text(node, fields, "file", "a source", required=True)
+            title = self.text(node, fields, "title", "a source", required=True)
+            optional = {k: self.text(node, fields, k, "a source") for k in SOURCE_FIELDS[3:]}
+            text = self.read_source(fields["file"], written) if written is not None else None
+            if ident is None:
+                continue
+            if ident in first_line:
+                self.at(fields["id"].value, f"duplicate source id '{ident}' (first at line"
+                        f" {first_line[ident]}); give each source its own id")
+                continue
+            first_line[ident] = node.line
+            if written is None or title is None or text is None:
+                self.source_texts[ident] = None
+                continue
+            self.source_texts[ident] = text
+            source = Source(
+                id=ident,
+                file=written,
+                path=text.path,
+                title=title,
+                text=text.text,
+                line_starts=text.line_starts,
+                **optional,
+            )
+            found[ident] = (source, node)
+        return found
+
+    def read_source(self, pair: Pair, written: str) -> SourceText | None:
+        self.source_paths.append(self.root_dir / written)
+        try:
+            return read_source(self.root_dir, written)
+        except SourceFileError as error:
+            self.at(pair.value, str(error))
+            return None
+
+    def source_name(self, source: Source) -> str:
+        return os.path.normpath(os.path.join(self.name_dir, source.file))
+
+    def unused_sources(self, sources: dict[str, tuple[Source, Node]]) -> None:
+        for ident, (_, node) in sources.items():
+            if ident not in self.cited:
+                self.warning(node.line, node.column, f"source '{ident}' is cited by no event")
+
+    # -- events ---------------------------------------------------------------
+
+    def events(
+        self, root: Node, pair: Pair | None, sources: dict[str, tuple[Source, Node]]
+    ) -> list[Event]:
+        events: list[Event] = []
+        first_line: dict[str, int] = {}
+        for node in self.sequence(root, pair, "events"):
+            if node.kind != "map":
+                self.at(node, f"each event must be a mapping, not {node.describe()}")
+                continue
+            event = self.event(node, sources)
+            if event is None:
+                continue
+            if event.id in first_line:
+                self.at(node.value["id"].value, f"duplicate event id '{event.id}' (first at"  # type: ignore[index]
+                        f" line {first_line[event.id]}); give each event its own id")
+                continue
+            first_line[event.id] = node.line
+            events.append(event)
+        return events
+
+    def event(self, node: Node, sources: dict[str, tuple[Source, Node]]) -> Event | None:
+        fields = self.fields(node, EVENT_FIELDS, "an event")
+        ident = self.identifier(node, fields, "an event")
+        what = f"event '{ident}'" if ident else "an event"
+        title = self.text(node, fields, "title", what, required=True)
+        date = self.date(node, fields, what)
+        summary = self.text(node, fields, "summary", what, required=True)
+        place = self.text(node, fields, "place", what)
+        participants = self.text_list(fields, "participants")
+        tags = self.text_list(fields, "tags")
+        passages = self.passages(node, fields.get("passages"), what, sources)
+        if None in (ident, title, date, summary, passages):
+            return None
+        return Event(
+            id=ident,  # type: ignore[arg-type]
+            title=title,  # type: ignore[arg-type]
+            date=date,  # type: ignore[arg-type]
+            summary=summary,  # type: ignore[arg-type]
+            passages=passages,  # type: ignore[arg-type]
+            place=place,
+            participants=participants,
+            tags=tags,
+            location=Location(self.name, node.line, node.column),
+        )
+
+    def date(self, node: Node, fields: dict[str, Pair], what: str) -> EventDate | None:
+        raw = self.text(node, fields, "date", what, required=True)
+        if raw is None:
+            return None
+        value = fields["date"].value
+        try:
+            return parse_date(raw)
+        except DateError as error:
+            column = value.column
+            if value.style in ("'", '"'):
+                column += 1
+            if value.style in (None, "'", '"') and "\n" not in raw:
+                column += error.offset
+            self.error(value.line, column, error.message)
+            return None
+
+    def passages(
+        self,
+        node: Node,
+        pair: Pair | None,
+        what: str,
+        sources: dict[str, tuple[Source, Node]],
+    ) -> tuple[Passage, ...] | None:
+        if pair is None or pair.value.is_null:
+            self.at(pair or node, f"{what} has no passages; quote at least one source"
+                    " passage under passages:")
+            return None
+        if pair.value.kind != "seq":
+            self.at(pair.value, f"'passages' must be a list, not {pair.value.describe()}")
+            return None
+        items: list[Node] = pair.value.value  # type: ignore[assignment]
+        if not items:
+            self.at(pair.value, f"{what} has no passages; quote at least one source passage")
+            return None
+        passages: list[Passage] = []
+        ok = True
+        for item in items:
+            passage = self.passage(item, sources)
+            if passage is None:
+                ok = False
+            else:
+                passages.append(passage)
+        return tuple(passages) if ok else None
+
+    def passage(self, node: Node, sources: dict[str, tuple[Source, Node]]) -> Passage | None:
+        if node.kind != "map":
+            self.at(node, f"each passage must be a mapping with source and quote,"
+                    f" not {node.describe()}")
+            return None
+        fields = self.fields(node, PASSAGE_FIELDS, "a passage")
+        source_id = self.text(node, fields, "source", "a passage", required=True)
+        quote = self.text(node, fields, "quote", "a passage", required=True)
+        prefix = self.text(node, fields, "prefix", "a passage")
+        suffix = self.text(node, fields, "suffix", "a passage")
+        note = self.text(node, fields, "note", "a passage")
+        if source_id is not None:
+            self.cited.add(source_id)
+        if source_id is None or quote is None:
+            return None
+        entry = sources.get(source_id)
+        if entry is None:
+            if source_id not in self.source_texts:  # not declared at all (else: reported)
+                hint = did_you_mean(source_id, self.source_texts) or (
+                    "; declare it under sources:" if self.source_texts else
+                    "; declare sources under sources:"
+                )
+                self.at(fields["source"].value, f"unknown source '{excerpt(source_id, 40)}'{hint}")
+            return None
+        source = entry[0]
+        found = anchor(self.canonical_text(source), quote, prefix, suffix)
+        if isinstance(found, Match):
+            line, column = source.line_col(found.start)
+            return Passage(
+                source_id=source_id,
+                quote=quote,
+                start=found.start,
+                end=found.end,
+                line=line,
+                column=column,
+                text=source.text[found.start : found.end],
+                prefix=prefix,
+                suffix=suffix,
+                note=note,
+            )
+        self.anchor_error(fields["quote"].value, source, quote, found)
+        return None
+
+    def canonical_text(self, source: Source) -> CanonicalText:
+        canonical = self.canonical.get(source.id)
+        if canonical is None:
+            canonical = self.canonical[source.id] = CanonicalText(source.text)
+        return canonical
+
+    def anchor_error(
+        self,
+        node: Node,
+        source: Source,
+        quote: str,
+        found: NotFound | Ambiguous | ContextMismatch,
+    ) -> None:
+        name = self.source_name(source)
+        places: Callable[[tuple[Match, ...]], str] = lambda ms: ", ".join(  # noqa: E731
+            "{}:{}".format(*source.line_col(m.start)) for m in ms
+        )
+        if isinstance(found, Ambiguous):
+            self.at(node, f"the quote occurs {len(found.matches)} times in {name} (at"
+                    f" {places(found.matches)}); add prefix: or suffix: with the words just"
+                    " before or after the one you mean")
+        elif isinstance(found, ContextMismatch):
+            self.at(node, f"the quote occurs in {name} (at {places(found.matches)}) but never"
+                    " with the given prefix/suffix around it; correct the prefix or suffix")
+        elif found.closest is not None:
+            line, column = source.line_col(found.closest.start)
+            near = excerpt(source.text[found.closest.start : found.closest.end])
+            self.at(node, f"quote not found in {name}; closest: {name}:{line}:{column}"
+                    f" '{near}' (copy the exact words from the source)")
+        else:
+            self.at(node, f"quote not found in {name}, nor anything close to it; check the"
+                    f" source id and copy the exact words: '{excerpt(quote)}'")

@@ -1,0 +1,221 @@
+"""The timeline as immutable data: sources, passages, events and their dates.
+
+Nothing here reads files or knows about the terminal; the loader builds these
+objects and every other layer only reads them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+
+class Precision(StrEnum):
+    """How much of a date was actually given."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to year, month or day precision.
+
+    ``month`` and ``day`` are ``None`` when they were not given; nothing is
+    ever filled in.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def precision(self) -> Precision:
+        if self.day is not None:
+            return Precision.DAY
+        if self.month is not None:
+            return Precision.MONTH
+        return Precision.YEAR
+
+    def iso(self) -> str:
+        """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+            if self.day is not None:
+                text += f"-{self.day:02d}"
+        return text
+
+    def first_day(self) -> _dt.date:
+        """The earliest calendar day this date can stand for."""
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> _dt.date:
+        """The latest calendar day this date can stand for."""
+        if self.day is not None:
+            return _dt.date(self.year, self.month or 1, self.day)
+        if self.month is not None:
+            return _dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return _dt.date(self.year, 12, 31)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """The date of an event: one partial date or an interval of two.
+
+    ``start`` is ``None`` for an interval open at the start (``../2023``),
+    ``end`` is ``None`` for one open at the end (``2022/..``). For a single
+    date ``end == start``. ``qualifier`` is ``"?"`` (uncertain), ``"~"``
+    (approximate), ``"%"`` (both) or ``None``.
+    """
+
+    start: PartialDate | None
+    end: PartialDate | None
+    qualifier: str | None = None
+    raw: str = ""
+    is_interval: bool = False
+
+    @property
+    def precision(self) -> Precision:
+        anchor = self.start or self.end
+        assert anchor is not None
+        return anchor.precision
+
+    @property
+    def uncertain(self) -> bool:
+        return self.qualifier in ("?", "%")
+
+    @property
+    def approximate(self) -> bool:
+        return self.qualifier in ("~", "%")
+
+    def first_day(self) -> _dt.date | None:
+        return self.start.first_day() if self.start else None
+
+    def last_day(self) -> _dt.date | None:
+        return self.end.last_day() if self.end else None
+
+    def sort_key(self) -> tuple[_dt.date, _dt.date]:
+        """Events sort by start, then end (open ends sort last)."""
+        anchor = self.start or self.end
+        assert anchor is not None
+        start = anchor.first_day()
+        end = self.end.last_day() if self.end else _dt.date.max
+        return (start, end)
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: 1-based line and column."""
+
+    file: str
+    line: int
+    column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source document and its text (BOM dropped, newlines as ``\\n``)."""
+
+    id: str
+    file: str  # as written in events.yaml
+    path: Path  # resolved on disk
+    title: str
+    text: str = field(repr=False)
+    author: str | None = None
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = None
+    line_starts: tuple[int, ...] = field(default=(0,), repr=False, compare=False)
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset in ``text``."""
+        index = bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index] + 1
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A quote resolved to the span ``[start, end)`` of its source's text."""
+
+    source_id: str
+    quote: str  # as written by the curator
+    start: int
+    end: int
+    line: int
+    column: int
+    text: str  # exactly ``source.text[start:end]``
+    prefix: str | None = None
+    suffix: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    title: str
+    date: EventDate
+    summary: str
+    passages: tuple[Passage, ...]
+    place: str | None = None
+    participants: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    location: Location | None = field(default=None, compare=False)
+
+    @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The distinct sources this event cites, in order of first citation."""
+        return tuple(dict.fromkeys(p.source_id for p in self.passages))
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """A validated timeline: events in date order, sources by id."""
+
+    title: str
+    events: tuple[Event, ...]
+    sources: tuple[Source, ...]
+    events_file: Path | None = None
+
+    @cached_property
+    def _events_by_id(self) -> dict[str, Event]:
+        return {e.id: e for e in self.events}
+
+    @cached_property
+    def _sources_by_id(self) -> dict[str, Source]:
+        return {s.id: s for s in self.sources}
+
+    @cached_property
+    def _index_by_id(self) -> dict[str, int]:
+        return {e.id: i for i, e in enumerate(self.events)}
+
+    def event(self, event_id: str) -> Event | None:
+        return self._events_by_id.get(event_id)
+
+    def source(self, source_id: str) -> Source | None:
+        return self._sources_by_id.get(source_id)
+
+    def index_of(self, event_id: str) -> int | None:
+        """Position of the event in timeline order."""
+        return self._index_by_id.get(event_id)
+
+    def citations(self, source_id: str) -> Iterator[tuple[Event, Passage]]:
+        """Every (event, passage) that quotes the source, in timeline order."""
+        for event in self.events:
+            for passage in event.passages:
+                if passage.source_id == source_id:
+                    yield event, passage

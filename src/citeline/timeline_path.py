@@ -1,0 +1,36 @@
+"""Which events file to open: the one named, else the environment, else here, else bundled."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "CITELINE_EVENTS"
+
+
+@dataclass(frozen=True)
+class EventsPath:
+    path: Path
+    origin: str  # "argument", "environment", "current folder" or "bundled"
+
+
+def bundled_events() -> Path:
+    """The bundled China–Russia timeline: package data, or the checkout's own."""
+    packaged = Path(__file__).with_name("data") / "events.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "events.yaml"
+
+
+def choose_events_path(argument: str | None, environ: dict[str, str] | None = None) -> EventsPath:
+    """``--events FILE``, else ``$CITELINE_EVENTS``, else ``./events.yaml``, else bundled."""
+    environ = dict(os.environ) if environ is None else environ
+    if argument:
+        return EventsPath(Path(argument), "argument")
+    if environ.get(ENV_VAR):
+        return EventsPath(Path(environ[ENV_VAR]), "environment")
+    local = Path("events.yaml")
+    if local.is_file():
+        return EventsPath(local, "current folder")
+    return EventsPath(bundled_events(), "bundled")
