@@ -1,0 +1,309 @@
+"""The citeline browser: screens, navigation history, live reload, exports."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App
+from textual.screen import Screen
+
+from citeline.loader import LoadResult, load
+from citeline.model import Timeline
+from citeline.tui.commands import bindings
+from citeline.tui.history import History, Place
+from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
+from citeline.tui.palette import EventCommands, ExportCommands, SourceCommands
+from citeline.tui.reload import Snapshot, snapshot, watched_paths
+from citeline.tui.screens.main_screen import MainScreen
+
+#: How often the files are checked for changes, in seconds.
+RELOAD_INTERVAL = 0.5
+
+
+class CitelineApp(App[int]):
+    """Browse a timeline; every event opens its sources at the quoted words."""
+
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "citeline"
+    BINDINGS = bindings(
+        "app.previous-event",
+        "app.next-event",
+        "app.back",
+        "app.search",
+        "app.sources",
+        "app.coverage",
+        "app.help",
+        "app.quit",
+        "app.quit-now",
+        "app.palette",
+    )
+    COMMANDS = App.COMMANDS | {EventCommands, SourceCommands, ExportCommands}
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        events_path: Path,
+        *,
+        select_event: str | None = None,
+        watch: bool = True,
+    ) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.events_path = events_path
+        self._initial_event = select_event
+        self._watch = watch
+        self.history: History[Place] = History()
+        self._snapshot: Snapshot = {}
+        self.reload_count = 0
+        self.last_diagnostics: tuple = ()
+
+    # -- start-up ------------------------------------------------------------------
+
+    async def on_mount(self) -> None:
+        self.main_screen = MainScreen(self.timeline, str(self.events_path))
+        await self.push_screen(self.main_screen)
+        if self._initial_event:
+            self.main_screen.select_event(self._initial_event)
+        selected = self.main_screen.selected_event
+        self.history.visit(Place("timeline", selected.id if selected else None))
+        if self._watch:
+            self._snapshot = self._current_snapshot(self.timeline)
+            self.set_interval(RELOAD_INTERVAL, self._check_files)
+
+    # -- navigation ------------------------------------------------------------------
+
+    def _visit(self, place: Place) -> None:
+        self.history.visit(place)
+        self._apply(place)
+
+    def _apply(self, place: Place) -> None:
+        """Make the screens show ``place``."""
+        from citeline.tui.screens.source_screen import SourceScreen
+
+        top = self.screen
+        if (
+            place.view == "source"
+            and isinstance(top, SourceScreen)
+            and top.source_id == place.source_id
+            and place.event_id is not None
+            and place.passage_index is not None
+        ):
+            top.show_passage(place.event_id, place.passage_index)
+            self._select_quietly(place.event_id)
+            return
+        self._pop_to_main()
+        if place.event_id is not None:
+            self.main_screen.select_event(place.event_id)
+        if place.view == "timeline":
+            self.main_screen.focus_timeline()
+        elif place.view == "passages":
+            self.main_screen.focus_passages(place.passage_index)
+        elif place.view == "source" and place.source_id is not None:
+            self.push_screen(
+                SourceScreen(self.timeline, place.source_id, place.event_id, place.passage_index)
+            )
+        elif place.view in ("sources", "coverage", "help"):
+            self.push_screen(self._make_screen(place.view))
+
+    def _make_screen(self, view: str) -> Screen:
+        if view == "sources":
+            from citeline.tui.screens.sources_screen import SourcesScreen
+
+            return SourcesScreen(self.timeline)
+        if view == "coverage":
+            from citeline.tui.screens.coverage_screen import CoverageScreen
+
+            return CoverageScreen(self.timeline)
+        from citeline.tui.screens.help_screen import HelpScreen
+
+        return HelpScreen()
+
+    def _pop_to_main(self) -> None:
+        while len(self.screen_stack) > 1 and self.screen is not self.main_screen:
+            self.pop_screen()
+
+    def _select_quietly(self, event_id: str) -> None:
+        self.main_screen.select_event(event_id)
+
+    def _selected_id(self) -> str | None:
+        event = self.main_screen.selected_event
+        return event.id if event else None
+
+    def _current_place(self) -> Place:
+        """Where the user is now, read from the screens."""
+        selected = self._selected_id()
+        if self.screen is self.main_screen:
+            view = "passages" if self.main_screen.passages_focused else "timeline"
+            return Place(view, selected)
+        return self.history.current or Place("timeline", selected)
+
+    def go_to_event(self, event_id: str) -> None:
+        """Show an event's detail on the main screen (a step in the history)."""
+        self.history.replace(self._current_place())
+        self._visit(Place("timeline", event_id))
+
+    def open_source(
+        self, source_id: str, event_id: str | None = None, passage_index: int | None = None
+    ) -> None:
+        self.history.replace(self._current_place())
+        self._visit(Place("source", event_id, source_id, passage_index))
+
+    def action_back(self) -> None:
+        self.history.replace(self._current_place())
+        place = self.history.back()
+        if place is not None:
+            self._apply(place)
+        elif self.screen is not self.main_screen:
+            self._pop_to_main()
+        elif self.main_screen.passages_focused:
+            self.main_screen.focus_timeline()
+
+    def action_step_event(self, delta: int) -> None:
+        """``[``/``]``: the previous/next event from any screen."""
+        from citeline.tui.screens.source_screen import SourceScreen
+
+        event = self.main_screen.step_event(delta)
+        if event is None:
+            return
+        top = self.screen
+        if isinstance(top, SourceScreen):
+            if not top.follow_event(event.id):
+                passage = event.passages[0]
+                self.history.replace(Place("source", event.id, passage.source_id, 0))
+                self._apply(self.history.current)  # type: ignore[arg-type]
+                return
+            current = self.history.current
+            if current is not None:
+                self.history.replace(
+                    Place("source", event.id, top.source_id, current.passage_index)
+                )
+        elif top is not self.main_screen:
+            self.notify(f"Selected: {event.title}", timeout=2, markup=False)
+        else:
+            self.history.replace(self._current_place())
+
+    def action_search(self) -> None:
+        if self.screen is not self.main_screen:
+            self.history.replace(self._current_place())
+            self._visit(Place("timeline", self._selected_id()))
+        self.main_screen.open_search()
+
+    def action_sources(self) -> None:
+        self._open_view("sources")
+
+    def action_coverage(self) -> None:
+        self._open_view("coverage")
+
+    def action_help(self) -> None:
+        self._open_view("help")
+
+    def _open_view(self, view: str) -> None:
+        current = self.history.current
+        if current is not None and current.view == view and self.screen is not self.main_screen:
+            return
+        self.history.replace(self._current_place())
+        self._visit(Place(view, self._selected_id()))
+
+    # -- messages from screens ------------------------------------------------------------
+
+    @on(EventChosen)
+    def _on_event_chosen(self, message: EventChosen) -> None:
+        self.go_to_event(message.event_id)
+
+    @on(SourceRequested)
+    def _on_source_requested(self, message: SourceRequested) -> None:
+        self.open_source(message.source_id, message.event_id, message.passage_index)
+
+    @on(PassageFocused)
+    def _on_passage_focused(self, message: PassageFocused) -> None:
+        self.history.replace(
+            Place("source", message.event_id, message.source_id, message.passage_index)
+        )
+        self._select_quietly(message.event_id)
+
+    # -- live reload --------------------------------------------------------------------------
+
+    def _current_snapshot(
+        self, timeline: Timeline | None, extra: tuple[Path, ...] = ()
+    ) -> Snapshot:
+        sources = [s.path for s in timeline.sources] if timeline else []
+        return snapshot(watched_paths(self.events_path, [*sources, *extra]))
+
+    def _check_files(self) -> None:
+        self._reload_if_changed()
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload_if_changed(self) -> None:
+        current = snapshot(self._snapshot)
+        if current == self._snapshot:
+            return
+        result = load(self.events_path)
+        new_snapshot = self._current_snapshot(result.timeline, result.source_paths)
+        # a file written between the stat and the read is caught on the next poll
+        self.call_from_thread(self._apply_reload, result, new_snapshot)
+
+    def _apply_reload(self, result: LoadResult, new_snapshot: Snapshot) -> None:
+        self._snapshot = new_snapshot
+        self.reload_count += 1
+        self.last_diagnostics = result.diagnostics
+        self.main_screen.show_diagnostics(result.diagnostics)
+        if result.timeline is None:
+            errors = sum(1 for d in result.diagnostics if d.is_error)
+            self.notify(
+                f"The timeline has {errors} error{'s' if errors != 1 else ''}; still showing"
+                " the last good version.",
+                severity="error",
+                timeout=4,
+            )
+            return
+        self.timeline = result.timeline
+        place = self._current_place()
+        self.main_screen.set_timeline(result.timeline)
+        if self.screen is not self.main_screen:
+            still_there = place.event_id is None or result.timeline.event(place.event_id)
+            if place.view == "source" and (
+                not still_there or result.timeline.source(place.source_id or "") is None
+            ):
+                place = Place("timeline", self._selected_id())
+            self._pop_to_main()
+            self._apply(place)
+        self.notify(f"Reloaded: {len(result.timeline.events)} events.", timeout=2)
+
+    # -- export ---------------------------------------------------------------------------------
+
+    def export_path(self, fmt: str) -> Path:
+        from citeline.export import SUFFIXES
+
+        stem = re.sub(r"[^a-z0-9]+", "-", self.timeline.title.lower()).strip("-") or "timeline"
+        suffix = SUFFIXES[fmt]
+        if fmt == "timelinejs":
+            stem += "-timelinejs"
+        return Path.cwd() / f"{stem}{suffix}"
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, fmt: str) -> None:
+        from citeline.export import export_text
+        from citeline.export.atomic import write_atomic
+
+        path = self.export_path(fmt)
+        try:
+            write_atomic(path, export_text(self.timeline, fmt))
+        except OSError as error:
+            self.call_from_thread(
+                self.notify, f"Export failed: {error.strerror or error}", severity="error"
+            )
+            return
+        self.call_from_thread(self.notify, f"Exported {fmt} to {path}", markup=False)
+
+
+def make_app(
+    timeline: Timeline,
+    events_path: Path,
+    *,
+    select_event: str | None = None,
+    watch: bool = True,
+) -> CitelineApp:
+    """The one factory the CLI and the tests build the browser with."""
+    return CitelineApp(timeline, events_path, select_event=select_event, watch=watch)

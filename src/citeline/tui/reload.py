@@ -1,0 +1,35 @@
+"""Noticing that the events file or its sources changed on disk.
+
+A snapshot is the size and modification time of every watched path (a
+missing file counts too), so a save, a deletion or a new file all show up as
+a different snapshot. Folders holding the sources are watched as well, so a
+source that did not exist yet is seen when it appears.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+Snapshot = dict[Path, tuple[int, int] | None]
+
+
+def watched_paths(events_file: Path, source_files: Iterable[Path]) -> list[Path]:
+    paths = {events_file, events_file.parent}
+    for source in source_files:
+        paths.add(source)
+        paths.add(source.parent)
+    return sorted(paths)
+
+
+def snapshot(paths: Iterable[Path]) -> Snapshot:
+    state: Snapshot = {}
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except OSError:
+            state[path] = None
+        else:
+            state[path] = (info.st_mtime_ns, info.st_size)
+    return state

@@ -1,0 +1,214 @@
+"""The main screen: the time axis, the timeline, the selected event's detail."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from citeline.diagnostics import Diagnostic
+from citeline.model import Event, Timeline
+from citeline.sanitize import one_line
+from citeline.search import SearchIndex, terms_of
+from citeline.tui.messages import SourceRequested
+from citeline.tui.widgets.event_detail import EventDetail, PassageList
+from citeline.tui.widgets.search_bar import SearchBar
+from citeline.tui.widgets.time_axis import TimeAxis
+from citeline.tui.widgets.timeline_list import TimelineList
+
+#: Below this width the detail stacks under the timeline.
+NARROW_WIDTH = 100
+
+
+class MainScreen(Screen[None]):
+    """Timeline on the left (or top), detail on the right (or below)."""
+
+    CSS_PATH = "../styles/main.tcss"
+    AUTO_FOCUS = "TimelineList"
+
+    def __init__(self, timeline: Timeline, events_path: str) -> None:
+        super().__init__()
+        self._timeline = timeline
+        self._events_path = events_path
+        self._index = SearchIndex(timeline)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title-bar", markup=False)
+        yield TimeAxis(self._timeline, id="axis")
+        with Container(id="body"):
+            yield TimelineList(self._timeline, id="timeline")
+            yield EventDetail(id="detail")
+        yield SearchBar(id="search")
+        yield Static(id="errors", markup=False)
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self._update_title()
+        self.query_one("#search", SearchBar).display = False
+        self.query_one("#errors", Static).display = False
+        self._show_selected()
+
+    # -- what others may ask -----------------------------------------------------
+
+    @property
+    def timeline(self) -> Timeline:
+        return self._timeline
+
+    @property
+    def timeline_list(self) -> TimelineList:
+        return self.query_one(TimelineList)
+
+    @property
+    def selected_event(self) -> Event | None:
+        index = self.timeline_list.selected_index
+        return None if index is None else self._timeline.events[index]
+
+    def select_event(self, event_id: str) -> bool:
+        """Select an event by id, clearing a search that hides it."""
+        index = self._timeline.index_of(event_id)
+        if index is None:
+            return False
+        timeline_list = self.timeline_list
+        if not timeline_list.select_event(index):
+            self._clear_search()
+            timeline_list.select_event(index)
+        return True
+
+    def step_event(self, delta: int) -> Event | None:
+        """Move the selection by ``delta`` among the events shown."""
+        self.timeline_list.action_move(delta)
+        return self.selected_event
+
+    def focus_timeline(self) -> None:
+        self.timeline_list.focus()
+
+    def focus_passages(self, passage_index: int | None = None) -> None:
+        passages = self.query_one(PassageList)
+        if passages.option_count:
+            if passage_index is not None and passage_index < passages.option_count:
+                passages.highlighted = passage_index
+            passages.focus()
+
+    @property
+    def passages_focused(self) -> bool:
+        return isinstance(self.focused, PassageList)
+
+    def open_search(self) -> None:
+        search = self.query_one("#search", SearchBar)
+        search.display = True
+        search.focus()
+
+    def set_timeline(self, timeline: Timeline) -> None:
+        """Show a reloaded timeline, keeping the same event selected where it exists."""
+        selected = self.selected_event
+        self._timeline = timeline
+        self._index = SearchIndex(timeline)
+        index = timeline.index_of(selected.id) if selected else None
+        if index is None and selected is not None:
+            index = min(self.timeline_list.selected_index or 0, len(timeline.events) - 1)
+        self.query_one(TimeAxis).set_timeline(timeline)
+        self.timeline_list.set_timeline(timeline, select=index)
+        query = self.query_one("#search", SearchBar).value
+        if query:
+            self._apply_search(query)
+        self._update_title()
+        self._show_selected()
+
+    def show_diagnostics(self, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """Show reload problems (or hide the panel when there are none)."""
+        panel = self.query_one("#errors", Static)
+        errors = [d for d in diagnostics if d.is_error]
+        if not errors:
+            panel.display = False
+            return
+        text = Text()
+        text.append(f"The file has {len(errors)} error{'s' if len(errors) != 1 else ''};"
+                    " showing the last good timeline. Fix and save to reload.\n", style="bold")
+        for diagnostic in errors[:8]:
+            text.append(one_line(str(diagnostic)) + "\n")
+        if len(errors) > 8:
+            text.append(f"… and {len(errors) - 8} more (run 'citeline validate')\n")
+        panel.update(text)
+        panel.display = True
+
+    # -- children's messages -------------------------------------------------------
+
+    @on(TimelineList.Selected)
+    def _on_selected(self, message: TimelineList.Selected) -> None:
+        self._show_selected()
+
+    @on(TimelineList.Entered)
+    def _on_entered(self, message: TimelineList.Entered) -> None:
+        self.focus_passages()
+
+    @on(PassageList.Open)
+    def _on_open_passage(self, message: PassageList.Open) -> None:
+        event = self.selected_event
+        if event is not None:
+            passage = event.passages[message.passage_index]
+            self.post_message(SourceRequested(passage.source_id, event.id, message.passage_index))
+
+    @on(TimeAxis.Picked)
+    def _on_axis_picked(self, message: TimeAxis.Picked) -> None:
+        self.select_event(self._timeline.events[message.event_index].id)
+        self.focus_timeline()
+
+    @on(SearchBar.Changed)
+    def _on_search_changed(self, message: SearchBar.Changed) -> None:
+        self._apply_search(message.value)
+
+    @on(SearchBar.Submitted)
+    def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
+        timeline_list = self.timeline_list
+        if timeline_list.visible_event_count:
+            timeline_list.action_first()
+            self.focus_timeline()
+        else:
+            self.notify("No event matches the search.", severity="warning")
+
+    @on(SearchBar.Cleared)
+    def _on_search_cleared(self, message: SearchBar.Cleared) -> None:
+        self._clear_search()
+        self.focus_timeline()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _apply_search(self, query: str) -> None:
+        terms = terms_of(query)
+        if not terms:
+            self.timeline_list.filter(None)
+        else:
+            self.timeline_list.filter(self._index.search(query), terms)
+        self._update_title(query)
+        self._show_selected()
+
+    def _clear_search(self) -> None:
+        search = self.query_one("#search", SearchBar)
+        search.value = ""
+        search.display = False
+        self.timeline_list.filter(None)
+        self._update_title()
+
+    def _show_selected(self) -> None:
+        event = self.selected_event
+        self.query_one(EventDetail).show(event, self._timeline)
+        self.query_one(TimeAxis).selected = self.timeline_list.selected_index
+
+    def _update_title(self, query: str = "") -> None:
+        timeline = self._timeline
+        text = Text(one_line(timeline.title), style="bold")
+        shown = self.timeline_list.visible_event_count
+        if query.strip():
+            text.append(f"  {shown} of {len(timeline.events)} events match ", style="")
+            text.append(one_line(query), style="italic")
+        else:
+            text.append(f"  {len(timeline.events)} events · {len(timeline.sources)} sources")
+        text.append(f"  {one_line(self._events_path)}", style="dim")
+        self.query_one("#title-bar", Static).update(text)

@@ -1,0 +1,69 @@
+"""Live reload: a broken save keeps the last good timeline; a fix replaces it."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Static
+
+from citeline.tui.app import CitelineApp
+from tests.tui.flow_timeline import EVENTS, flow_dir, make_flow_app, selected_id  # noqa: F401
+
+
+async def _wait_for_reload(app: CitelineApp, count: int, timeout: float = 15.0) -> None:
+    waited = 0.0
+    while app.reload_count < count:
+        await asyncio.sleep(0.1)
+        waited += 0.1
+        assert waited < timeout, "the app did not reload"
+
+
+async def test_broken_save_then_fix(flow_dir: Path) -> None:  # noqa: F811
+    events = flow_dir / "events.yaml"
+    app = make_flow_app(flow_dir, select="treaty", watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert selected_id(app) == "treaty"
+        # a half-written save: broken YAML
+        events.write_text(EVENTS[: len(EVENTS) // 2] + "\n  - [unclosed\n", encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        panel = app.main_screen.query_one("#errors", Static)
+        assert panel.display
+        assert "events.yaml:" in str(panel.render())
+        assert len(app.timeline.events) == 4  # still the last good one
+        assert selected_id(app) == "treaty"
+        assert app.is_running
+        # the fix: the same file with one more event, and the title changed
+        fixed = EVENTS.replace("Treaty signed", "Treaty finally signed") + (
+            "  - id: extra\n    title: Extra\n    date: '2022'\n    summary: More.\n"
+            "    passages:\n      - source: b\n        quote: The markets fell\n"
+        )
+        events.write_text(fixed, encoding="utf-8")
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        assert not panel.display
+        assert len(app.timeline.events) == 5
+        assert selected_id(app) == "treaty"
+        assert app.main_screen.selected_event.title == "Treaty finally signed"
+
+
+async def test_deleted_and_binary_source_keep_last_good(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir, watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        source = flow_dir / "b.txt"
+        original = source.read_bytes()
+        source.unlink()
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.main_screen.query_one("#errors", Static).display
+        assert len(app.timeline.events) == 4
+        source.write_bytes(b"\x00\x01binary")
+        await _wait_for_reload(app, 2)
+        assert "binary" in str(app.main_screen.query_one("#errors", Static).render())
+        source.write_bytes(original)
+        await _wait_for_reload(app, 3)
+        await pilot.pause()
+        assert not app.main_screen.query_one("#errors", Static).display
+        assert app.is_running

@@ -1,0 +1,168 @@
+"""Pilot tests for the main screen's key flows: moving, passages, history, search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citeline.tui.widgets.event_detail import PassageList
+from citeline.tui.widgets.search_bar import SearchBar
+from citeline.tui.widgets.timeline_list import TimelineList
+from tests.tui.flow_timeline import flow_dir, make_flow_app, selected_id  # noqa: F401
+from tests.tui.screen_text import screen_text
+
+
+async def test_moves_with_vi_and_arrow_keys(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert selected_id(app) == "meeting"
+        await pilot.press("j")
+        assert selected_id(app) == "treaty"
+        await pilot.press("down")
+        assert selected_id(app) == "markets"
+        await pilot.press("k")
+        assert selected_id(app) == "treaty"
+        await pilot.press("G")
+        assert selected_id(app) == "storm"
+        await pilot.press("g")
+        assert selected_id(app) == "meeting"
+        await pilot.press("end")
+        assert selected_id(app) == "storm"
+        await pilot.press("home")
+        assert selected_id(app) == "meeting"
+        await pilot.press("up")  # stays on the first event
+        assert selected_id(app) == "meeting"
+
+
+async def test_detail_shows_the_selected_event(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j")
+        await pilot.pause()
+        header = screen_text(app)
+        assert "Treaty signed" in header
+        assert "1 Jun 2020" in header
+        assert "Ann, Bo" in header
+        passages = app.screen.query_one(PassageList)
+        assert passages.option_count == 2
+
+
+async def test_enter_goes_into_passages_and_back_returns(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j", "enter")
+        assert isinstance(app.focused, PassageList)
+        await pilot.press("j")
+        assert app.focused.highlighted == 1
+        await pilot.press("escape")
+        assert isinstance(app.focused, TimelineList)
+        assert selected_id(app) == "treaty"
+        for key in ("l", "h", "right", "left", "enter", "backspace"):
+            await pilot.press(key)
+        assert isinstance(app.focused, TimelineList)
+
+
+async def test_brackets_step_through_events(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("]", "]")
+        assert selected_id(app) == "markets"
+        await pilot.press("[")
+        assert selected_id(app) == "treaty"
+
+
+async def test_event_option_selects_at_start(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir, select="storm")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert selected_id(app) == "storm"
+        assert "A storm nobody expected." in screen_text(app)
+
+
+async def test_search_filters_and_enter_selects_first_match(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("/")
+        assert isinstance(app.focused, SearchBar)
+        await pilot.press(*"treaty")
+        await pilot.pause()
+        timeline = app.main_screen.timeline_list
+        # the title, a summary and the quotes of two events mention the treaty
+        assert timeline.visible_event_count == 2
+        await pilot.press("enter")
+        assert isinstance(app.focused, TimelineList)
+        assert selected_id(app) == "treaty"
+        await pilot.press("j")
+        assert selected_id(app) == "markets"
+        # typing 'q' or 'h' in the box types them; Esc clears the search
+        await pilot.press("/")
+        await pilot.press("q", "h")
+        assert app.is_running
+        await pilot.press("escape")
+        assert timeline.visible_event_count == 4
+        assert isinstance(app.focused, TimelineList)
+
+
+async def test_search_matches_quotes_places_and_people(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        timeline = app.main_screen.timeline_list
+        for query, expected in (("harbour", 1), ("ann", 1), ("long night", 1), ("zzz", 0)):
+            await pilot.press("/")
+            await pilot.press(*query)
+            await pilot.pause()
+            assert timeline.visible_event_count == expected, query
+            await pilot.press("escape")
+
+
+async def test_help_screen_opens_and_closes(flow_dir: Path) -> None:  # noqa: F811
+    from citeline.tui.screens.help_screen import HelpScreen
+
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("?")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "Previous event" in text
+        assert "Next cited passage in this source" in text
+        await pilot.press("escape")
+        assert app.screen is app.main_screen
+
+
+async def test_quit_with_q(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_narrow_terminal_stacks_the_detail(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline")
+        detail = app.screen.query_one("#detail")
+        assert detail.region.y > timeline.region.y
+        assert detail.region.x == timeline.region.x
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one("#timeline")
+        detail = app.screen.query_one("#detail")
+        assert detail.region.x > timeline.region.x
+
+
+async def test_time_axis_marks_the_selected_event(flow_dir: Path) -> None:  # noqa: F811
+    from citeline.tui.widgets.time_axis import TimeAxis
+
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        axis = app.screen.query_one(TimeAxis)
+        await pilot.pause()
+        before = axis.render_line(1).text
+        await pilot.press("G")
+        await pilot.pause()
+        after = axis.render_line(1).text
+        assert "◆" in before and "◆" in after
+        assert before.index("◆") < after.index("◆")
+        assert "2021" in axis.render_line(0).text
