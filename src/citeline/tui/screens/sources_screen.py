@@ -1,0 +1,172 @@
+"""Every source: its title, file, how many events cite it and how much of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from citeline.model import Source, Timeline
+from citeline.sanitize import one_line
+from citeline.tui.commands import bindings
+from citeline.tui.messages import SourceRequested
+
+
+@dataclass(frozen=True)
+class SourceStats:
+    """How much one source is used: citing events, passages, characters covered."""
+
+    source: Source
+    events: int
+    passages: int
+    covered: int  # characters in the union of the cited spans
+
+    @property
+    def fraction(self) -> float:
+        """Share of the source's characters that some passage quotes (0..1)."""
+        return self.covered / len(self.source.text) if self.source.text else 0.0
+
+
+def source_stats(timeline: Timeline) -> list[SourceStats]:
+    """Statistics for every source, in the order the timeline declares them."""
+    spans: dict[str, list[tuple[int, int]]] = {s.id: [] for s in timeline.sources}
+    events: dict[str, set[str]] = {s.id: set() for s in timeline.sources}
+    for event in timeline.events:
+        for passage in event.passages:
+            if passage.source_id in spans:
+                spans[passage.source_id].append((passage.start, passage.end))
+                events[passage.source_id].add(event.id)
+    stats = []
+    for source in timeline.sources:
+        covered = 0
+        end_so_far = -1
+        for start, end in sorted(spans[source.id]):
+            start = max(start, end_so_far)
+            if end > start:
+                covered += end - start
+                end_so_far = end
+        stats.append(SourceStats(source, len(events[source.id]), len(spans[source.id]), covered))
+    return stats
+
+
+def format_share(fraction: float) -> str:
+    """``12.5%``, ``<0.1%`` for a sliver, ``0%`` for nothing."""
+    if fraction <= 0:
+        return "0%"
+    if fraction < 0.001:
+        return "<0.1%"
+    return f"{fraction * 100:.1f}%"
+
+
+class SourcesScreen(Screen[None]):
+    """A list of the sources; ``Enter`` posts :class:`SourceRequested`."""
+
+    CSS_PATH = "../styles/sources.tcss"
+    AUTO_FOCUS = "#sources-list"
+    # Enter is a priority binding so the footer shows it over the list's own.
+    BINDINGS = [
+        replace(binding, priority=True) for binding in bindings("list.open")
+    ] + bindings(
+        "list.down",
+        "list.up",
+        "list.page-down",
+        "list.page-up",
+        "list.first",
+        "list.last",
+    )
+
+    def __init__(self, timeline: Timeline) -> None:
+        super().__init__()
+        self._timeline = timeline
+        self._stats = source_stats(timeline)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._header(), id="sources-header", markup=False)
+        yield OptionList(
+            *(Option(self._prompt(stats), id=stats.source.id) for stats in self._stats),
+            id="sources-list",
+            markup=False,
+        )
+        yield Footer()
+
+    # -- what the app may ask ---------------------------------------------------------
+
+    @property
+    def stats(self) -> list[SourceStats]:
+        return list(self._stats)
+
+    @property
+    def option_list(self) -> OptionList:
+        return self.query_one("#sources-list", OptionList)
+
+    def select_source(self, source_id: str) -> bool:
+        """Put the cursor on a source."""
+        for index, stats in enumerate(self._stats):
+            if stats.source.id == source_id:
+                self.option_list.highlighted = index
+                return True
+        return False
+
+    # -- actions: the list keys reach the option list from anywhere on the screen ----
+
+    def action_open(self) -> None:
+        self.option_list.action_select()
+
+    def action_cursor_down(self) -> None:
+        self.option_list.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.option_list.action_cursor_up()
+
+    def action_page_down(self) -> None:
+        self.option_list.action_page_down()
+
+    def action_page_up(self) -> None:
+        self.option_list.action_page_up()
+
+    def action_first(self) -> None:
+        self.option_list.action_first()
+
+    def action_last(self) -> None:
+        self.option_list.action_last()
+
+    @on(OptionList.OptionSelected, "#sources-list")
+    def _on_selected(self, message: OptionList.OptionSelected) -> None:
+        message.stop()
+        if message.option.id is not None:
+            self.post_message(SourceRequested(message.option.id))
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _header(self) -> Text:
+        count = len(self._stats)
+        text = Text(f"{count} source{'s' * (count != 1)}", style="bold", end="")
+        uncited = sum(1 for stats in self._stats if not stats.events)
+        passages = sum(stats.passages for stats in self._stats)
+        text.append(f" · {passages} cited passage{'s' * (passages != 1)}", style="dim")
+        if uncited:
+            text.append(f" · {uncited} cited by no event", style="dim")
+        return text
+
+    @staticmethod
+    def _prompt(stats: SourceStats) -> Text:
+        """Two lines: the title, then usage, id, file and author."""
+        source = stats.source
+        events = stats.events
+        text = Text(end="")
+        text.append(one_line(source.title), style="bold")
+        text.append(f"\n  {events} event{'s' * (events != 1)}")
+        text.append(f" · {format_share(stats.fraction)} quoted")
+        text.append(" · ", style="dim")
+        text.append(one_line(source.id), style="dim")
+        text.append(" · ", style="dim")
+        text.append(one_line(source.file), style="dim")
+        if source.author:
+            text.append(" · by ", style="dim")
+            text.append(one_line(source.author), style="dim")
+        return text

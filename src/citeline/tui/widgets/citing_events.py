@@ -1,0 +1,80 @@
+"""The events that cite the passage under focus in the source viewer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from citeline.dates import format_date
+from citeline.model import Event
+from citeline.sanitize import one_line
+from citeline.tui.commands import bindings
+from citeline.tui.messages import EventChosen
+
+
+class CitingEvents(OptionList, inherit_bindings=False):
+    """A list of events (date and title); ``Enter`` posts :class:`EventChosen`.
+
+    Option ids are event ids. Left/``h`` are left unbound so they reach the
+    app's "back".
+    """
+
+    BINDINGS = bindings(
+        "list.down",
+        "list.up",
+        "list.page-down",
+        "list.page-up",
+        "list.first",
+        "list.last",
+        "list.open",
+    )
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, markup=False)
+        self._event_ids: list[str] = []
+
+    @property
+    def event_ids(self) -> list[str]:
+        """The ids of the events listed, in order."""
+        return list(self._event_ids)
+
+    def show_events(
+        self, events: Iterable[Event], title: str, current: str | None = None
+    ) -> None:
+        """List ``events`` under ``title`` (our own words, never data).
+
+        The cursor goes to ``current`` when it is listed, else to the first.
+        """
+        listed = list(events)
+        self._event_ids = [event.id for event in listed]
+        self.set_options(Option(self._prompt(event), id=event.id) for event in listed)
+        self.border_title = title
+        if listed:
+            index = self._event_ids.index(current) if current in self._event_ids else 0
+            self.highlighted = index
+
+    @staticmethod
+    def _prompt(event: Event) -> Text:
+        text = Text(no_wrap=False, end="")
+        text.append(one_line(format_date(event.date)), style="bold")
+        text.append("  ")
+        text.append(one_line(event.title))
+        return text
+
+    def action_open(self) -> None:
+        """Choose the highlighted event (``Enter``)."""
+        self.action_select()
+
+    def on_option_list_option_selected(self, message: OptionList.OptionSelected) -> None:
+        message.stop()
+        if message.option.id is not None:
+            self.post_message(EventChosen(message.option.id))

@@ -1,0 +1,495 @@
+"""The text of one source: soft-wrapped, line-numbered, its cited passages marked.
+
+:class:`SoftWrap` is the pure part: it cuts a text into rows of at most
+``width`` terminal cells (at word boundaries when it can, never inside a
+grapheme) and maps character offsets to ``(row, column)``. :class:`SourceText`
+is a Line-API :class:`~textual.scroll_view.ScrollView` that renders only the
+rows on screen from that wrap, with an LRU cache of rendered rows.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import accumulate
+
+from rich.cells import cell_len, get_character_cell_size, split_graphemes
+from rich.segment import Segment
+from rich.text import Text
+from textual.cache import LRUCache
+from textual.events import Resize
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from citeline.model import Source, Timeline
+from citeline.sanitize import visible
+from citeline.tui.commands import bindings
+
+#: The widest reading column, in cells (the rest of a wide terminal is margin).
+MAX_READING_WIDTH = 100
+#: The narrowest column the text is wrapped to, however small the widget.
+MIN_READING_WIDTH = 8
+#: The bar drawn in the gutter on the rows of the passage under focus.
+FOCUS_BAR = "▌"
+
+
+class SoftWrap:
+    """``text`` cut into rows of at most ``width`` cells.
+
+    Each source line (split on ``\\n``) becomes one or more rows; the rows of
+    a line partition it with no gaps, so every character offset falls in
+    exactly one row. A row is cut after the last space that fits (the spaces
+    at a cut stay at the end of the row they follow, past the width, where
+    the renderer crops them), or before/after a wide character, or, when a
+    word is longer than the width, inside the word. A grapheme is never cut,
+    and a row holds at least one, even if it is wider than ``width``.
+    """
+
+    __slots__ = ("_ends", "_line_rows", "_starts", "text", "width")
+
+    def __init__(self, text: str, width: int) -> None:
+        self.text = text
+        self.width = max(1, width)
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._line_rows: list[int] = []
+        start = 0
+        find = text.find
+        while True:
+            newline = find("\n", start)
+            end = len(text) if newline == -1 else newline
+            self._line_rows.append(len(self._starts))
+            self._wrap_line(start, end)
+            if newline == -1:
+                break
+            start = newline + 1
+
+    # -- building ----------------------------------------------------------------
+
+    def _wrap_line(self, start: int, end: int) -> None:
+        line = self.text[start:end]
+        if not line:
+            self._starts.append(start)
+            self._ends.append(start)
+        elif line.isascii() and line.isprintable():
+            self._wrap_narrow(start, end)
+        else:
+            widths = list(map(get_character_cell_size, line))
+            if 0 in widths or "\u200d" in line or "\ufe0f" in line:
+                spans, _ = split_graphemes(line)
+                bounds = [span[0] for span in spans]
+                widths = [span[2] for span in spans]
+            else:
+                bounds = list(range(len(line)))
+            bounds.append(len(line))
+            self._wrap_units(start, line, bounds, widths)
+
+    def _wrap_narrow(self, pos: int, end: int) -> None:
+        """Wrap a line whose every character is one cell wide."""
+        text, width = self.text, self.width
+        starts, ends = self._starts, self._ends
+        while True:
+            if end - pos <= width:
+                starts.append(pos)
+                ends.append(end)
+                return
+            limit = pos + width  # text[pos:limit] fits, text[limit] does not
+            if text[limit] == " ":
+                cut = limit
+            else:
+                space = text.rfind(" ", pos + 1, limit)
+                cut = space + 1 if space != -1 else limit
+            while cut < end and text[cut] == " ":
+                cut += 1
+            starts.append(pos)
+            ends.append(cut)
+            if cut >= end:
+                return
+            pos = cut
+
+    def _wrap_units(self, base: int, line: str, bounds: list[int], widths: list[int]) -> None:
+        """Wrap a line of units (characters or graphemes) of the given cell widths.
+
+        Unit ``i`` is ``line[bounds[i]:bounds[i + 1]]``. A row may break after
+        a space, or before or after a wide unit.
+        """
+        width = self.width
+        starts, ends = self._starts, self._ends
+        count = len(widths)
+        total = [0, *accumulate(widths)]
+
+        def is_space(unit: int) -> bool:
+            """A plain space (not one carrying a combining mark)."""
+            return line[bounds[unit] : bounds[unit + 1]] == " "
+
+        pos = 0
+        while pos < count:
+            fits = bisect_right(total, total[pos] + width, pos) - 1  # units [pos, fits) fit
+            if fits >= count:
+                cut = count
+            elif fits == pos:
+                cut = pos + 1  # one unit wider than the row
+            elif is_space(fits):
+                cut = fits
+            else:
+                cut = -1
+                space = line.rfind(" ", bounds[pos + 1], bounds[fits])
+                if space != -1:
+                    cut = bisect_right(bounds, space)
+                if max(widths[pos : fits + 1]) > 1:  # a wide unit offers breaks
+                    floor = max(pos + 1, cut)
+                    index = fits
+                    while index >= floor and widths[index - 1] < 2 and widths[index] < 2:
+                        index -= 1
+                    if index >= floor:
+                        cut = index
+                if cut == -1:
+                    cut = fits
+            while cut < count and is_space(cut):
+                cut += 1
+            starts.append(base + bounds[pos])
+            ends.append(base + bounds[cut])
+            pos = cut
+
+    # -- looking up ----------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    @property
+    def line_count(self) -> int:
+        return len(self._line_rows)
+
+    def span(self, row: int) -> tuple[int, int]:
+        """The character range ``[start, end)`` of ``row`` (without its newline)."""
+        return self._starts[row], self._ends[row]
+
+    def row_text(self, row: int) -> str:
+        return self.text[self._starts[row] : self._ends[row]]
+
+    def line_of_row(self, row: int) -> int:
+        """The 1-based source line that ``row`` belongs to."""
+        return bisect_right(self._line_rows, row)
+
+    def is_line_start(self, row: int) -> bool:
+        """Whether ``row`` is the first row of its source line."""
+        return self._line_rows[bisect_right(self._line_rows, row) - 1] == row
+
+    def first_row_of_line(self, line: int) -> int:
+        """The first row of the 1-based source ``line``."""
+        return self._line_rows[min(max(line, 1), len(self._line_rows)) - 1]
+
+    def row_of(self, offset: int) -> int:
+        """The row holding character ``offset`` (a newline belongs to the row it ends)."""
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        """``(row, column)`` of character ``offset``; the column is in cells.
+
+        The column can reach past the width for the spaces kept at a cut.
+        """
+        row = self.row_of(offset)
+        start = self._starts[row]
+        offset = min(offset, self._ends[row])
+        return row, cell_len(self.text[start:offset])
+
+    def rows_of(self, start: int, end: int) -> range:
+        """The rows that the character range ``[start, end)`` touches."""
+        first = self.row_of(start)
+        last = self.row_of(max(start, end - 1))
+        return range(first, last + 1)
+
+
+@dataclass(frozen=True)
+class CitedSpan:
+    """One distinct cited span ``[start, end)`` of the source, and who cites it.
+
+    ``refs`` are ``(event_id, passage_index)`` pairs in timeline order.
+    """
+
+    start: int
+    end: int
+    refs: tuple[tuple[str, int], ...]
+
+
+def cited_spans(timeline: Timeline, source_id: str) -> list[CitedSpan]:
+    """The distinct spans of ``source_id`` that events quote, in text order."""
+    refs: dict[tuple[int, int], list[tuple[str, int]]] = {}
+    for event in timeline.events:
+        for index, passage in enumerate(event.passages):
+            if passage.source_id == source_id:
+                refs.setdefault((passage.start, passage.end), []).append((event.id, index))
+    return [CitedSpan(start, end, tuple(refs[start, end])) for start, end in sorted(refs)]
+
+
+def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The union of ``spans`` as sorted, disjoint ``(start, end)`` ranges."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
+    """A source's whole text with line numbers and its cited passages marked.
+
+    The cited spans are underlined and tinted; the span under focus is also
+    shown bold and reversed, with a bar in the gutter on each of its rows.
+    """
+
+    BINDINGS = bindings(
+        "source.down",
+        "source.up",
+        "source.page-down",
+        "source.page-up",
+        "source.top",
+        "source.bottom",
+        "source.citing",
+    )
+
+    COMPONENT_CLASSES = {
+        "source-text--gutter",
+        "source-text--bar",
+        "source-text--cited",
+        "source-text--focused",
+    }
+
+    def __init__(
+        self,
+        timeline: Timeline,
+        source: Source,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._source = source
+        self._text = visible(source.text)
+        self._spans = cited_spans(timeline, source.id)
+        self._marks = merge_spans([(span.start, span.end) for span in self._spans])
+        self._mark_starts = [start for start, _ in self._marks]
+        self._focus: int | None = None
+        self._focus_ref: tuple[str, int] | None = None
+        self._wrap: SoftWrap | None = None
+        self._layout = (0, 0, 0)  # left margin, gutter width, reading width
+        self._scroll_pending = False
+        self._cache: LRUCache[int, Strip] = LRUCache(1024)
+
+    # -- what the screen may ask ---------------------------------------------------
+
+    @property
+    def source(self) -> Source:
+        return self._source
+
+    @property
+    def spans(self) -> list[CitedSpan]:
+        """Every distinct cited span, in text order."""
+        return self._spans
+
+    @property
+    def focused_span(self) -> CitedSpan | None:
+        return None if self._focus is None else self._spans[self._focus]
+
+    @property
+    def focus_index(self) -> int | None:
+        """Index of the focused span in :attr:`spans`, if any."""
+        return self._focus
+
+    @property
+    def focus_ref(self) -> tuple[str, int] | None:
+        """``(event_id, passage_index)`` of the passage under focus, if any."""
+        return self._focus_ref
+
+    @property
+    def text_left(self) -> int:
+        """Cells left of the text on every row: the margin and the gutter."""
+        margin, gutter, _ = self._layout
+        return margin + gutter
+
+    @property
+    def wrap(self) -> SoftWrap | None:
+        """The wrap for the current width (``None`` before the first layout)."""
+        return self._wrap
+
+    def focus_passage(self, event_id: str, passage_index: int) -> bool:
+        """Focus the span quoted by that passage and scroll it into view."""
+        for index, span in enumerate(self._spans):
+            if (event_id, passage_index) in span.refs:
+                self._set_focus(index, (event_id, passage_index))
+                return True
+        return False
+
+    def step(self, delta: int) -> bool | None:
+        """Focus the next (``delta=1``) or previous (``-1``) cited span in text order.
+
+        Returns ``None`` when nothing is cited, else whether it wrapped round.
+        """
+        if not self._spans:
+            return None
+        count = len(self._spans)
+        if self._focus is None:
+            index = self._first_from_view(delta)
+            wrapped = False
+        else:
+            index = self._focus + delta
+            wrapped = not 0 <= index < count
+            index %= count
+        self._set_focus(index, self._spans[index].refs[0])
+        return wrapped
+
+    def scroll_to_focus(self) -> None:
+        """Put the focused span about a third of the way down the view."""
+        span = self.focused_span
+        if span is None:
+            return
+        if self._wrap is None:
+            self._scroll_pending = True
+            return
+        row = self._wrap.row_of(span.start)
+        self.scroll_to(y=max(0, row - self.size.height // 3), animate=False)
+
+    def scroll_to_line(self, line: int) -> None:
+        """Scroll so that source ``line`` (1-based) is at the top."""
+        if self._wrap is not None:
+            self.scroll_to(y=self._wrap.first_row_of_line(line), animate=False)
+
+    # -- actions ---------------------------------------------------------------------
+
+    def action_scroll_lines(self, count: int) -> None:
+        self.scroll_to(y=self.scroll_y + count, animate=False)
+
+    def action_scroll_pages(self, count: int) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        self.scroll_to(y=self.scroll_y + count * page, animate=False)
+
+    def action_scroll_to_start(self) -> None:
+        self.scroll_to(y=0, animate=False)
+
+    def action_scroll_to_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, animate=False)
+
+    def action_focus_citing(self) -> None:
+        """Move the focus on to the next widget: the citing-events panel (Tab)."""
+        self.screen.focus_next()
+
+    # -- layout --------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._relayout()
+
+    def on_resize(self, event: Resize) -> None:
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def _relayout(self) -> None:
+        """Re-wrap for the current width, keeping the top row's text in view."""
+        width = self.scrollable_content_region.width
+        if width <= 0:
+            return
+        digits = len(str(self._source.line_count))
+        gutter = digits + 3  # space, number, bar, space
+        reading = max(MIN_READING_WIDTH, min(MAX_READING_WIDTH, width - gutter - 1))
+        margin = max(0, (width - gutter - reading) // 2)
+        if self._wrap is not None and self._layout == (margin, gutter, reading):
+            return
+        anchor = None
+        if self._wrap is not None and len(self._wrap):
+            anchor = self._wrap.span(min(int(self.scroll_y), len(self._wrap) - 1))[0]
+        if self._wrap is None or self._wrap.width != reading:
+            self._wrap = SoftWrap(self._text, reading)
+        self._layout = (margin, gutter, reading)
+        self._cache.clear()
+        self.virtual_size = Size(width, len(self._wrap))
+        if self._scroll_pending:
+            self._scroll_pending = False
+            self.call_after_refresh(self.scroll_to_focus)
+        elif anchor is not None:
+            row = self._wrap.row_of(anchor)
+            self.call_after_refresh(self.scroll_to, y=row, animate=False)
+        self.refresh()
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = int(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        wrap = self._wrap
+        if wrap is None or row >= len(wrap):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(row)
+        if strip is None or strip.cell_length != width:
+            strip = self._render_row(row, width)
+            self._cache[row] = strip
+        return strip
+
+    def _render_row(self, row: int, width: int) -> Strip:
+        assert self._wrap is not None
+        wrap = self._wrap
+        base = self.rich_style
+        margin, gutter, reading = self._layout
+        start, end = wrap.span(row)
+        focused = self.focused_span
+        in_focus = focused is not None and (
+            (focused.start < end and focused.end > start)
+            or focused.start == start == focused.end
+        )
+        number = str(wrap.line_of_row(row)) if wrap.is_line_start(row) else ""
+        gutter_style = base + self.get_component_rich_style("source-text--gutter")
+        bar_style = base + self.get_component_rich_style("source-text--bar")
+        head = [
+            Segment(" " * margin + " " + number.rjust(gutter - 3), gutter_style),
+            Segment(FOCUS_BAR if in_focus else " ", bar_style if in_focus else gutter_style),
+            Segment(" ", base),
+        ]
+        body = Text(self._text[start:end], style=base, no_wrap=True, end="")
+        cited = self.get_component_rich_style("source-text--cited")
+        first = max(0, bisect_left(self._mark_starts, start) - 1)
+        for mark_start, mark_end in self._marks[first:]:
+            if mark_start >= end:
+                break
+            if mark_end > start:
+                body.stylize(cited, max(mark_start, start) - start, min(mark_end, end) - start)
+        if focused is not None and in_focus:
+            body.stylize(
+                self.get_component_rich_style("source-text--focused"),
+                max(focused.start, start) - start,
+                min(focused.end, end) - start,
+            )
+        console = self.app.console
+        text_strip = Strip(body.render(console)).crop_extend(0, reading, base)
+        return Strip.join([Strip(head), text_strip]).crop_extend(0, width, base)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _set_focus(self, index: int, ref: tuple[str, int]) -> None:
+        self._focus = index
+        self._focus_ref = ref
+        self._cache.clear()
+        self.scroll_to_focus()
+        self.refresh()
+
+    def _first_from_view(self, delta: int) -> int:
+        """The first span at/after (or last before) the top of the view."""
+        top = 0
+        if self._wrap is not None and len(self._wrap):
+            top = self._wrap.span(min(int(self.scroll_y), len(self._wrap) - 1))[0]
+        starts = [span.start for span in self._spans]
+        if delta > 0:
+            index = bisect_left(starts, top)
+            return index if index < len(starts) else 0
+        index = bisect_left(starts, top) - 1
+        return index if index >= 0 else len(starts) - 1
+
+
+__all__ = ["CitedSpan", "SoftWrap", "SourceText", "cited_spans", "merge_spans"]
