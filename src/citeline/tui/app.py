@@ -135,8 +135,9 @@ class CitelineApp(App[int]):
         """Where the user is now, read from the screens."""
         selected = self._selected_id()
         if self.screen is self.main_screen:
-            view = "passages" if self.main_screen.passages_focused else "timeline"
-            return Place(view, selected)
+            if self.main_screen.passages_focused:
+                return Place("passages", selected, passage_index=self.main_screen.passage_index)
+            return Place("timeline", selected)
         return self.history.current or Place("timeline", selected)
 
     def go_to_event(self, event_id: str) -> None:

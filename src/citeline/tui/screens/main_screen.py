@@ -94,6 +94,11 @@ class MainScreen(Screen[None]):
             passages.focus()
 
     @property
+    def passage_index(self) -> int | None:
+        """The highlighted passage of the selected event."""
+        return self.query_one(PassageList).highlighted
+
+    @property
     def passages_focused(self) -> bool:
         return isinstance(self.focused, PassageList)
 

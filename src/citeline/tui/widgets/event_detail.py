@@ -67,6 +67,8 @@ class EventDetail(Vertical):
 
     def show(self, event: Event | None, timeline: Timeline) -> None:
         """Show ``event`` (or nothing) and its passages."""
+        if event is not None and event is self._event:
+            return  # the same event again: keep the highlighted passage and scroll
         self._event = event
         header = self.query_one("#detail-header", Static)
         passages = self.passages

@@ -105,6 +105,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._terms = ()
         self._set_rows(build_rows(timeline))
         self.select_event(select if select is not None else 0)
+        self._reveal()
 
     def filter(self, indexes: list[int] | None, terms: tuple[str, ...] = ()) -> None:
         """Show only the events at ``indexes`` (all for ``None``), highlighting ``terms``."""
@@ -115,6 +116,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.select_event(selected)
         else:
             self._move_to(0)
+        self._reveal()
 
     def _set_rows(self, rows: list[Row]) -> None:
         self._rows = rows
@@ -129,7 +131,8 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         position = self._row_of_event.get(event_index)
         if position is None:
             return False
-        self._move_to(position)
+        if position != self.cursor or self.selected_index != event_index:
+            self._move_to(position)
         return True
 
     # -- movement --------------------------------------------------------------
@@ -148,6 +151,11 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             return
         self._scroll_cursor_into_view()
         self.post_message(self.Selected(self, self._rows[self._event_rows[new]].event_index))
+
+    def _reveal(self) -> None:
+        """Scroll the cursor into view once the new rows are laid out."""
+        if self._event_rows:
+            self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _scroll_cursor_into_view(self) -> None:
         row = self._event_rows[self.cursor]

@@ -1,0 +1,186 @@
+"""The app's navigation across screens: sources, back-history, [ and ], the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from citeline.tui.screens.coverage_screen import CoverageScreen
+from citeline.tui.screens.source_screen import SourceScreen
+from citeline.tui.screens.sources_screen import SourcesScreen
+from citeline.tui.widgets.citing_events import CitingEvents
+from citeline.tui.widgets.event_detail import PassageList
+from citeline.tui.widgets.timeline_list import TimelineList
+from tests.tui.flow_timeline import flow_dir, make_flow_app, selected_id  # noqa: F401
+from tests.tui.screen_text import screen_text
+
+
+async def test_open_a_passage_in_the_source_viewer_and_come_back(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j", "enter", "j", "enter")  # treaty, second passage (source b)
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.source_id == "b"
+        text = screen_text(app)
+        assert "Reporters wrote that the treaty was signed in the capital" in text
+        assert "Source B" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert isinstance(app.focused, PassageList)
+        assert app.focused.highlighted == 1
+        await pilot.press("escape")
+        assert isinstance(app.focused, TimelineList)
+        assert selected_id(app) == "treaty"
+
+
+async def test_next_passage_in_source_then_back_twice(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "enter")  # meeting, its passage in source a
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, SourceScreen) and viewer.source_id == "a"
+        await pilot.press("n")  # the treaty's passage in source a
+        await pilot.pause()
+        assert viewer.focus_ref == ("treaty", 0)
+        assert selected_id(app) == "treaty"
+        await pilot.press("N")
+        await pilot.pause()
+        assert viewer.focus_ref == ("meeting", 0)
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        await pilot.press("left")
+        assert isinstance(app.focused, TimelineList)
+
+
+async def test_brackets_in_the_source_viewer_follow_the_event(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        await pilot.press("]")  # treaty cites source a too: the viewer stays and moves
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.source_id == "a"
+        assert app.screen.focus_ref == ("treaty", 0)
+        await pilot.press("]")  # markets cites only source b: the viewer switches to it
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.source_id == "b"
+        assert selected_id(app) == "markets"
+        assert "The markets fell the next morning." in screen_text(app)
+        await pilot.press("[")
+        await pilot.pause()
+        assert selected_id(app) == "treaty"
+
+
+async def test_citing_panel_enter_jumps_to_the_event(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("G", "enter", "enter")  # storm, source a
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        await pilot.press("tab")
+        assert isinstance(app.focused, CitingEvents)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert selected_id(app) == "storm"
+        await pilot.press("escape")  # back to the source viewer we came from
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+
+
+async def test_sources_screen_opens_a_source(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.source_id == "b"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+
+
+async def test_coverage_enter_opens_the_cited_passage(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        await pilot.press("j", "l", "enter")  # treaty × source b
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.source_id == "b"
+        assert app.screen.focus_ref == ("treaty", 1)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+
+
+async def test_quit_from_every_screen(flow_dir: Path) -> None:  # noqa: F811
+    for keys in (("s",), ("c",), ("?",), ("enter", "enter")):
+        app = make_flow_app(flow_dir)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press(*keys)
+            await pilot.pause()
+            assert app.screen is not app.main_screen
+            await pilot.press("q")
+            await pilot.pause()
+        assert not app.is_running, keys
+
+
+async def test_palette_goes_to_an_event(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"markets fall")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert selected_id(app) == "markets"
+
+
+async def test_palette_opens_a_source(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open source b")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, SourceScreen)
+        assert app.screen.source_id == "b"
+
+
+async def test_palette_exports_to_the_current_folder(
+    flow_dir: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch,
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export markdown")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    written = out / "flow-test.md"
+    assert written.exists()
+    assert "Treaty signed" in written.read_text(encoding="utf-8")
