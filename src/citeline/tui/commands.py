@@ -113,7 +113,8 @@ COMMANDS: tuple[Command, ...] = (
     _C("list.first", "g,home", "first", "First", "Go to the first item", "Lists", show=False),
     _C("list.last", "G,end", "last", "Last", "Go to the last item", "Lists", show=False),
     # The coverage grid (rows move with the list keys; Esc goes back)
-    _C("grid.left", "h,left", "cursor_left", "Left", "Previous source column", "Coverage grid",
+    _C("grid.left", "h,left", "cursor_left", "Left",
+       "Previous source column (here only Esc and Backspace go back)", "Coverage grid",
        show=False),
     _C("grid.right", "l,right", "cursor_right", "Right", "Next source column", "Coverage grid",
        show=False),

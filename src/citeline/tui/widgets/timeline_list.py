@@ -158,7 +158,9 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _scroll_cursor_into_view(self) -> None:
-        row = self._event_rows[self.cursor]
+        if not self._event_rows:
+            return
+        row = self._event_rows[min(self.cursor, len(self._event_rows) - 1)]
         top = row
         # keep the year heading (and a gap above it) in view with the first event of a year
         while top > 0 and self._rows[top - 1].kind != "event" and row - top < 2:
