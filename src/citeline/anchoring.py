@@ -6,15 +6,24 @@ variants, and ``...`` versus ``…``. It stays case-sensitive, and every span
 maps back to the original characters of the source.
 
 The source is folded once into a *canonical* text. Quotes and dashes are
-mapped one-to-one (``str.translate``), so only collapsed whitespace runs and
-expanded ellipses move offsets; those few edits are kept as sorted
-breakpoints, and a canonical offset maps back with one bisection.
+mapped one-to-one, so only collapsed whitespace runs and expanded ellipses
+move offsets. Rather than one breakpoint per such edit (a pathological
+source can hold millions), the text is cut into blocks of at most
+``BLOCK_CHARS`` characters at places no whitespace run straddles (a longer
+run is a block of its own); the canonical offset of each block is kept, and
+a canonical offset maps back by one bisection and a walk over the edits of
+its one block.
+
+Every search is bounded: at most ``MAX_OCCURRENCES`` occurrences are
+considered, and the search for the closest text to a quote that is not
+found looks at a bounded number of places.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from array import array
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -26,29 +35,53 @@ _SPACES = (
     "\u200a\u2028\u2029\u202f\u205f\u3000"
 )
 
-_FOLD = str.maketrans(
-    {
-        **{c: "'" for c in _QUOTES},
-        **{c: '"' for c in _DQUOTES},
-        **{c: "-" for c in _DASHES},
-        **{c: " " for c in _SPACES},
-    }
+#: Each character that folds, and what it folds to (one character each).
+_FOLD_PAIRS = tuple(
+    (char, target)
+    for chars, target in ((_QUOTES, "'"), (_DQUOTES, '"'), (_DASHES, "-"), (_SPACES, " "))
+    for char in chars
+    if char != target
 )
 _EDITS = re.compile(r" {2,}|…")
+_SPACE_RUN = re.compile(r" {2,}")
+_SPACES_AT = re.compile(r" *")
 
+#: Blocks of the source (in original characters) whose canonical offsets are kept.
+BLOCK_CHARS = 2048
+#: At most this many occurrences of a quote are located; more is "ambiguous".
+MAX_OCCURRENCES = 1000
 #: A "closest text" is offered only when it is at least this similar.
 NEAR_MISS_RATIO = 0.6
-#: Texts longer than this are not searched for a closest match (bounded cost).
-NEAR_MISS_MAX_TEXT = 2_000_000
+#: Only this much of a long quote is compared when looking for the closest text.
+NEAR_MISS_MAX_NEEDLE = 600
+#: Places tried (and fully compared) when looking for the closest text.
+_NEAR_MISS_CANDIDATES = 24
+_NEAR_MISS_COMPARED = 8
+#: Words of a quote used to find candidate places, and hits kept per word.
+_NEAR_MISS_WORDS = 24
+_NEAR_MISS_HITS_PER_WORD = 64
+
+
+def fold_characters(text: str) -> str:
+    """``text`` with quotes, dashes and spaces folded, one character for one."""
+    for char, target in _FOLD_PAIRS:
+        if char in text:
+            text = text.replace(char, target)
+    return text
+
+
+def _canon(folded: str) -> str:
+    """Collapse space runs and expand ellipses in folded text."""
+    if "  " in folded:
+        folded = _SPACE_RUN.sub(" ", folded)
+    if "…" in folded:
+        folded = folded.replace("…", "...")
+    return folded
 
 
 def fold(text: str) -> str:
     """The canonical form of a quote: folded characters, single spaces, trimmed."""
-    return _EDITS.sub(_edit_replacement, text.translate(_FOLD)).strip(" ")
-
-
-def _edit_replacement(match: re.Match[str]) -> str:
-    return " " if match.group()[0] == " " else "..."
+    return _canon(fold_characters(text)).strip(" ")
 
 
 @dataclass(frozen=True)
@@ -68,9 +101,14 @@ class NotFound:
 
 @dataclass(frozen=True)
 class Ambiguous:
-    """The quote (with its prefix and suffix) occurs more than once."""
+    """The quote (with its prefix and suffix) occurs more than once.
+
+    ``more`` is true when it occurs more than ``MAX_OCCURRENCES`` times and
+    ``matches`` holds only the first of them.
+    """
 
     matches: tuple[Match, ...]
+    more: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,54 +121,67 @@ class ContextMismatch:
 class CanonicalText:
     """A source text folded for matching, with the way back to original offsets."""
 
-    __slots__ = ("_canon_points", "_deltas", "_original_points", "canonical", "original")
+    __slots__ = ("_block_canon", "_block_original", "canonical", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        folded = original.translate(_FOLD)
+        folded = fold_characters(original)
         parts: list[str] = []
-        canon_points: list[int] = [0]  # canonical offsets where the delta changes
-        deltas: list[int] = [0]  # original = canonical + delta, from that point on
-        original_points: list[int] = [0]
-        last = 0
-        canon_len = 0
-        for edit in _EDITS.finditer(folded):
-            start, end = edit.span()
-            parts.append(folded[last:start])
-            canon_len += start - last
-            if folded[start] == " ":
-                parts.append(" ")
-                canon_len += 1
-                canon_points.append(canon_len)
-                deltas.append(end - canon_len)
-                original_points.append(end)
-            else:  # "…" becomes "...": three canonical characters for one original
-                parts.append("...")
-                # the three canonical characters all map to the original "…"
-                canon_points.append(canon_len)
-                deltas.append(start - canon_len)
-                original_points.append(start)
-                canon_points.append(canon_len + 1)
-                deltas.append(start - canon_len - 1)
-                original_points.append(start)
-                canon_points.append(canon_len + 2)
-                deltas.append(start - canon_len - 2)
-                original_points.append(start)
-                canon_len += 3
-                canon_points.append(canon_len)
-                deltas.append(end - canon_len)
-                original_points.append(end)
-            last = end
-        parts.append(folded[last:])
+        block_original = array("q")
+        block_canon = array("q")
+        length = len(folded)
+        start = 0
+        canon_length = 0
+        while start < length:
+            end = min(start + BLOCK_CHARS, length)
+            if end < length and folded[end - 1] == " " and folded[end] == " ":
+                # Never cut a whitespace run: end the block before it, or, when the block
+                # starts with it, make the whole run one block (however long it is).
+                run_start = start + len(folded[start:end].rstrip(" "))
+                run_end = _SPACES_AT.match(folded, end).end()  # type: ignore[union-attr]
+                end = run_start if run_start > start else run_end
+            part = _canon(folded[start:end])
+            block_original.append(start)
+            block_canon.append(canon_length)
+            parts.append(part)
+            canon_length += len(part)
+            start = end
         self.canonical = "".join(parts)
-        self._canon_points = canon_points
-        self._deltas = deltas
-        self._original_points = original_points
+        self._block_original = block_original
+        self._block_canon = block_canon
 
     def to_original(self, canon_offset: int) -> int:
-        """Map a canonical character offset to the original text."""
-        index = bisect_right(self._canon_points, canon_offset) - 1
-        return canon_offset + self._deltas[index]
+        """Map a canonical character offset to the original text.
+
+        A canonical character made by an edit (the one space of a collapsed
+        run, each dot of an expanded ``…``) maps to the first original
+        character of that edit; the end of the canonical text maps to the
+        end of the original.
+        """
+        if canon_offset <= 0 or not self._block_canon:  # the start, or an empty text
+            return 0
+        index = bisect_right(self._block_canon, canon_offset) - 1
+        block_start = self._block_original[index]
+        block_end = (
+            self._block_original[index + 1]
+            if index + 1 < len(self._block_original)
+            else len(self.original)
+        )
+        local = canon_offset - self._block_canon[index]
+        if local == 0:  # a block begins where an edit or a plain character begins
+            return block_start
+        folded = fold_characters(self.original[block_start:block_end])
+        removed = 0  # original characters minus canonical characters so far
+        for edit in _EDITS.finditer(folded):
+            edit_start, edit_end = edit.span()
+            canon_start = edit_start - removed
+            if local < canon_start:
+                break
+            canon_width = 1 if folded[edit_start] == " " else 3
+            if local < canon_start + canon_width:
+                return block_start + edit_start
+            removed += (edit_end - edit_start) - canon_width
+        return min(block_start + local + removed, len(self.original))
 
     def span(self, canon_start: int, canon_end: int) -> Match:
         """Map a canonical span back to the original characters it covers."""
@@ -138,14 +189,20 @@ class CanonicalText:
         end = self.to_original(canon_end - 1) + 1 if canon_end > canon_start else start
         return Match(start, end)
 
-    def find_all(self, needle: str) -> list[int]:
-        """Every canonical offset where ``needle`` starts (overlaps included)."""
+    def find_all(self, needle: str, limit: int | None = None) -> list[int]:
+        """Canonical offsets where ``needle`` starts (overlaps included).
+
+        At most ``limit + 1`` (default ``MAX_OCCURRENCES + 1``): enough to tell
+        that there are more than ``limit``.
+        """
+        if limit is None:
+            limit = MAX_OCCURRENCES
         found: list[int] = []
-        text = self.canonical
-        position = text.find(needle)
-        while position != -1:
+        find = self.canonical.find
+        position = find(needle)
+        while position != -1 and len(found) <= limit:
             found.append(position)
-            position = text.find(needle, position + 1)
+            position = find(needle, position + 1)
         return found
 
 
@@ -154,77 +211,127 @@ def anchor(
     quote: str,
     prefix: str | None = None,
     suffix: str | None = None,
+    *,
+    find_closest: bool = True,
 ) -> Match | NotFound | Ambiguous | ContextMismatch:
-    """Resolve ``quote`` in ``text``; ``prefix``/``suffix`` pick one of several matches."""
+    """Resolve ``quote`` in ``text``; ``prefix``/``suffix`` pick one of several matches.
+
+    When the quote is not found, the closest text is looked for unless
+    ``find_closest`` is false.
+    """
     needle = fold(quote)
     if not needle:
         return NotFound(None)
     starts = text.find_all(needle)
     if not starts:
-        return NotFound(closest_span(text, needle))
-    if prefix or suffix:
+        return NotFound(closest_span(text, needle) if find_closest else None)
+    if len(starts) > MAX_OCCURRENCES:
+        return Ambiguous(_spans(text, starts[:MAX_OCCURRENCES], len(needle)), more=True)
+    before = fold(prefix) if prefix else ""
+    after = fold(suffix) if suffix else ""
+    if before or after:
         fitting = [
-            s for s in starts if _context_fits(text.canonical, s, s + len(needle), prefix, suffix)
+            s for s in starts if _context_fits(text.canonical, s, s + len(needle), before, after)
         ]
         if not fitting:
-            return ContextMismatch(tuple(text.span(s, s + len(needle)) for s in starts))
+            return ContextMismatch(_spans(text, starts, len(needle)))
         starts = fitting
-    matches = tuple(text.span(s, s + len(needle)) for s in starts)
+    matches = _spans(text, starts, len(needle))
     if len(matches) > 1:
         return Ambiguous(matches)
     return matches[0]
 
 
-def _context_fits(
-    canonical: str, start: int, end: int, prefix: str | None, suffix: str | None
-) -> bool:
-    if prefix:
-        before = fold(prefix)
-        window = canonical[max(0, start - len(before) - 1) : start].rstrip(" ")
-        if not window.endswith(before):
+def _spans(text: CanonicalText, starts: list[int], length: int) -> tuple[Match, ...]:
+    return tuple(text.span(s, s + length) for s in starts)
+
+
+def _context_fits(canonical: str, start: int, end: int, before: str, after: str) -> bool:
+    """Whether folded ``before``/``after`` stand right around ``[start, end)``.
+
+    One space may stand between them and the quote (the canonical text has
+    no longer runs). Nothing is copied, so a long prefix costs no more than
+    comparing it.
+    """
+    if before:
+        if start > 0 and canonical[start - 1] == " ":
+            start -= 1
+        if start < len(before) or not canonical.startswith(before, start - len(before)):
             return False
-    if suffix:
-        after = fold(suffix)
-        window = canonical[end : end + len(after) + 1].lstrip(" ")
-        if not window.startswith(after):
+    if after:
+        if end < len(canonical) and canonical[end] == " ":
+            end += 1
+        if not canonical.startswith(after, end):
             return False
     return True
 
 
 def closest_span(text: CanonicalText, needle: str) -> Match | None:
-    """The span of ``text`` most like ``needle``, if it is close enough to be meant."""
+    """The span of ``text`` most like ``needle``, if it is close enough to be meant.
+
+    Bounded: only a few candidate places (where words of the needle occur)
+    are compared, and only the first ``NEAR_MISS_MAX_NEEDLE`` characters of
+    a long needle.
+    """
     haystack = text.canonical
-    if not haystack or len(haystack) > NEAR_MISS_MAX_TEXT:
+    if not haystack:
         return None
+    head = needle[:NEAR_MISS_MAX_NEEDLE]
     matcher = difflib.SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(needle)
-    best: tuple[float, int, int] | None = None
+    matcher.set_seq2(head)
+    windows: list[tuple[float, int, int]] = []
     for anchor_start in _candidate_starts(haystack, needle):
         for start in (anchor_start - 2, anchor_start, anchor_start + 2):
             start = max(0, start)
-            for length in (len(needle), len(needle) - 2, len(needle) + 2):
+            for length in (len(head), len(head) - 2, len(head) + 2):
                 window = haystack[start : start + max(1, length)]
                 matcher.set_seq1(window)
-                ratio = matcher.ratio()
-                if best is None or ratio > best[0]:
-                    best = (ratio, start, start + len(window))
+                windows.append((matcher.quick_ratio(), start, len(window)))
+    windows.sort(key=lambda w: -w[0])
+    best: tuple[float, int, int] | None = None
+    for quick, start, length in windows[:_NEAR_MISS_COMPARED]:
+        if best is not None and quick <= best[0]:
+            break  # quick_ratio bounds ratio from above
+        matcher.set_seq1(haystack[start : start + length])
+        ratio = matcher.ratio()
+        if best is None or ratio > best[0]:
+            best = (ratio, start, length)
     if best is None or best[0] < NEAR_MISS_RATIO:
         return None
-    return text.span(best[1], best[2])
+    _, start, length = best
+    if len(needle) > len(head):  # the span a long needle would cover from there
+        length = len(needle)
+    return text.span(start, min(start + length, len(haystack)))
 
 
-def _candidate_starts(haystack: str, needle: str, limit: int = 24) -> list[int]:
+def _candidate_starts(haystack: str, needle: str) -> list[int]:
     """Where in ``haystack`` a window aligned with ``needle`` might begin.
 
     Each word of the needle that occurs in the haystack suggests the window
-    that would put it where it stands in the needle.
+    that would put it where it stands in the needle; words that occur too
+    often to say anything are passed over (unless every word does).
     """
-    candidates: dict[int, int] = {}
+    words: dict[str, int] = {}
     for word in re.finditer(r"\w{4,}", needle):
-        for hit in re.finditer(re.escape(word.group()), haystack):
-            start = max(0, hit.start() - word.start())
+        words.setdefault(word.group(), word.start())
+    chosen = sorted(words.items(), key=lambda item: -len(item[0]))[:_NEAR_MISS_WORDS]
+    hits_of: list[tuple[int, list[int]]] = []
+    find = haystack.find
+    for word, offset in chosen:
+        hits: list[int] = []
+        position = find(word)
+        while position != -1 and len(hits) <= _NEAR_MISS_HITS_PER_WORD:
+            hits.append(position)
+            position = find(word, position + 1)
+        if hits:
+            hits_of.append((offset, hits))
+    telling = [(o, h) for o, h in hits_of if len(h) <= _NEAR_MISS_HITS_PER_WORD]
+    if not telling and hits_of:  # every word is common: the first hits of one must do
+        telling = [hits_of[0]]
+    candidates: dict[int, int] = {}
+    for offset, hits in telling:
+        for hit in hits[:_NEAR_MISS_HITS_PER_WORD]:
+            start = max(0, hit - offset)
             candidates[start] = candidates.get(start, 0) + 1
-            if len(candidates) > 4096:
-                break
-    ranked = sorted(candidates, key=lambda s: -candidates[s])
-    return ranked[:limit]
+    ranked = sorted(candidates, key=lambda s: (-candidates[s], s))
+    return ranked[:_NEAR_MISS_CANDIDATES]

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -14,12 +17,17 @@ from citeline import __version__
 from citeline.diagnostics import Diagnostic, closest, summary_line
 from citeline.loader import LoadResult, load
 from citeline.model import Event, Timeline
-from citeline.sanitize import one_line, visible
+from citeline.sanitize import excerpt, one_line, visible
 from citeline.timeline_path import choose_events_path
 
 EXIT_OK = 0
+#: The timeline has errors (the diagnostics say where).
 EXIT_INVALID = 1
+#: A usage error, or the events file cannot be read as text.
 EXIT_USAGE = 2
+#: A bug in citeline (reported in one line, never a traceback).
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 FORMAT_NAMES = ("json", "timelinejs", "markdown", "csv", "ics")
 
@@ -72,14 +80,51 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets '?'
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
     try:
-        return _main(argv)
+        code = _main(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (``citeline list | head``): not an error worth a traceback.
-        sys.stderr.close()
+        _discard_stdout()
         return EXIT_OK
+    except OSError as error:  # mostly: writing the output failed (a full disk, a lost terminal)
+        reason = error.strerror or str(error)
+        if error.filename is not None:
+            _say(f"citeline: error: {error.filename}: {reason}")
+        else:
+            _discard_stdout()
+            _say(f"citeline: error: cannot write the output: {reason}")
+        return EXIT_USAGE
+    except Exception as error:  # a bug: say so in one line, never a traceback
+        _say(
+            f"citeline: internal error: {type(error).__name__}: {excerpt(str(error), 200)};"
+            " this is a bug in citeline, please report it with the events file that caused it"
+        )
+        return EXIT_INTERNAL
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device so that the final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real stdout (captured in tests): nothing to flush
+        pass
+
+
+def _say(message: str) -> None:
+    """Print a message on stderr, if there still is one."""
+    with contextlib.suppress(OSError, ValueError):
+        print(one_line(message), file=sys.stderr)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -87,7 +132,7 @@ def _main(argv: Sequence[str] | None) -> int:
     args = parser.parse_args(argv)
     chosen = choose_events_path(getattr(args, "events", None))
     result = load(chosen.path)
-    if _unreadable(result):
+    if result.unreadable:
         _print_diagnostics(result.diagnostics, sys.stderr)
         return EXIT_USAGE
     command = args.command
@@ -95,7 +140,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _validate(result, chosen.path)
     if result.timeline is None:
         _print_diagnostics(result.diagnostics, sys.stderr)
-        print(f"{chosen.path}: {summary_line(result.diagnostics)};"
+        print(f"{one_line(str(chosen.path))}: {summary_line(result.diagnostics)};"
               " run 'citeline validate' for the list", file=sys.stderr)
         return EXIT_INVALID
     timeline = result.timeline
@@ -108,39 +153,59 @@ def _main(argv: Sequence[str] | None) -> int:
     return _browse(timeline, chosen.path, args.event, result.diagnostics)
 
 
-def _unreadable(result: LoadResult) -> bool:
-    """True when the events file itself could not be read (no line to point at)."""
-    return result.timeline is None and any(
-        d.line is None and d.is_error for d in result.diagnostics
-    )
-
-
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
     for diagnostic in diagnostics:
         print(one_line(str(diagnostic)), file=out)
 
 
+#: Characters JSON leaves as they are but a terminal would obey: DEL, the C1
+#: controls and the bidirectional overrides. Escaping them keeps the JSON equal.
+_JSON_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def terminal_safe_json(data: object, out: TextIO | None = None) -> str:
+    """``data`` as indented JSON that is safe to print: every control character escaped.
+
+    When ``out`` cannot encode all of Unicode, everything beyond ASCII is escaped too.
+    """
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    try:
+        unicode_out = codecs.lookup(encoding).name.startswith(("utf-8", "utf-16", "utf-32"))
+    except LookupError:
+        unicode_out = False
+    text = json.dumps(data, ensure_ascii=not unicode_out, indent=2)
+    return text.translate(_JSON_ESCAPES) + "\n"
+
+
 def _validate(result: LoadResult, path: Path) -> int:
     _print_diagnostics(result.diagnostics, sys.stdout)
+    shown = one_line(str(path))
     if result.timeline is None:
-        print(f"{path}: invalid: {summary_line(result.diagnostics)}")
+        print(f"{shown}: invalid: {summary_line(result.diagnostics)}")
         return EXIT_INVALID
     timeline = result.timeline
     passages = sum(len(e.passages) for e in timeline.events)
     note = f" ({summary_line(result.diagnostics)})" if result.diagnostics else ""
     print(
-        f"{path}: valid: {len(timeline.events)} events, {len(timeline.sources)} sources,"
-        f" {passages} passages anchored{note}"
+        f"{shown}: valid: {_count(len(timeline.events), 'event')},"
+        f" {_count(len(timeline.sources), 'source')}, {_count(passages, 'passage')}"
+        f" anchored{note}"
     )
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _list(timeline: Timeline, fmt: str, out: TextIO) -> int:
     if fmt == "json":
         from citeline.export.json_doc import timeline_to_dict
 
-        json.dump(timeline_to_dict(timeline), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(terminal_safe_json(timeline_to_dict(timeline), out))
         return EXIT_OK
     from citeline.dates import format_date
 
@@ -160,8 +225,7 @@ def _show(timeline: Timeline, event_id: str, fmt: str, out: TextIO) -> int:
     if fmt == "json":
         from citeline.export.json_doc import event_to_dict
 
-        json.dump(event_to_dict(event, timeline), out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        out.write(terminal_safe_json(event_to_dict(event, timeline), out))
         return EXIT_OK
     out.write(render_event_text(event, timeline))
     return EXIT_OK
@@ -189,7 +253,7 @@ def render_event_text(event: Event, timeline: Timeline) -> str:
     for number, passage in enumerate(event.passages, 1):
         source = timeline.source(passage.source_id)
         title = one_line(source.title) if source else passage.source_id
-        file = source.file if source else "?"
+        file = one_line(source.file) if source else "?"
         lines.append(f"  [{number}] {title} — {file}:{passage.line}:{passage.column}")
         for row in visible(passage.text).split("\n"):
             lines += textwrap.wrap(row, 72, initial_indent="      ", subsequent_indent="      ")
@@ -205,15 +269,24 @@ def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
 
     text = export_text(timeline, fmt)
     if output is None:
-        sys.stdout.write(text)
+        if sys.stdout.isatty():  # shown, not saved: nothing may act on the terminal
+            sys.stdout.write(visible(text.replace("\r\n", "\n")))
+            return EXIT_OK
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:  # the document exactly, in UTF-8, whatever the locale's encoding
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8"))
         return EXIT_OK
+    shown = one_line(output)
     try:
         write_atomic(Path(output), text)
-    except OSError as error:
-        print(f"{output}: error: cannot write: {error.strerror or error}; nothing was changed",
-              file=sys.stderr)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        reason = getattr(error, "strerror", None) or str(error)
+        print(f"{shown}: error: cannot write: {reason}; nothing was changed", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {output} ({fmt}, {len(timeline.events)} events)", file=sys.stderr)
+    print(f"wrote {shown} ({fmt}, {len(timeline.events)} events)", file=sys.stderr)
     return EXIT_OK
 
 

@@ -8,20 +8,43 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from citeline.anchoring import Ambiguous, CanonicalText, ContextMismatch, Match, NotFound, anchor
+from citeline.anchoring import (
+    MAX_OCCURRENCES,
+    Ambiguous,
+    CanonicalText,
+    ContextMismatch,
+    Match,
+    NotFound,
+    anchor,
+)
 from citeline.dates import DateError, parse_date
 from citeline.diagnostics import Diagnostic, Severity, TimelineError, did_you_mean
 from citeline.model import Event, EventDate, Location, Passage, Source, Timeline
 from citeline.sanitize import excerpt
-from citeline.source_files import SourceFileError, SourceText, read_source
+from citeline.source_files import (
+    SourceFileError,
+    SourceText,
+    read_source,
+    resolve_source_path,
+    wide_encoding,
+)
 from citeline.yaml_reader import Node, Pair, read_yaml
 
 #: The largest events file citeline reads, in bytes.
 MAX_EVENTS_BYTES = 256 * 1024 * 1024
+
+#: The most source text one timeline may cite, in bytes, all sources together.
+MAX_TOTAL_SOURCE_BYTES = 128 * 1024 * 1024
+#: At most this many diagnostics are kept; the rest are counted.
+MAX_DIAGNOSTICS = 1000
+#: Places listed for a quote that occurs more than once.
+MAX_LISTED_PLACES = 20
+#: Characters of source text searched in all for the closest text of quotes not found.
+NEAR_MISS_BUDGET = 64 * 1024 * 1024
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -37,8 +60,11 @@ class LoadResult:
 
     timeline: Timeline | None
     diagnostics: tuple[Diagnostic, ...]
-    #: every source file the events file names, readable or not (for watching)
+    #: every source file the events file names inside its folder, readable or not
+    #: (for watching; paths refused as outside the folder are left out)
     source_paths: tuple[Path, ...] = ()
+    #: the events file itself could not be read as text (missing, too big, binary, ...)
+    unreadable: bool = False
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -54,49 +80,84 @@ def load_timeline(path: Path | str) -> Timeline:
 
 
 def load(path: Path | str, display_name: str | None = None) -> LoadResult:
-    """Read, parse and check the events file at ``path``."""
+    """Read, parse and check the events file at ``path``.
+
+    ``display_name`` is how the file is named in diagnostics (default: ``path``);
+    source files are named relative to its folder. Never raises for bad input:
+    every problem comes back as a diagnostic.
+    """
     path = Path(path)
     name = display_name or str(path)
     data = _read_events_file(path, name)
     if isinstance(data, Diagnostic):
-        return LoadResult(None, (data,))
+        return LoadResult(None, (data,), unreadable=True)
     return load_text(data, path, name)
 
 
 def _read_events_file(path: Path, name: str) -> str | Diagnostic:
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             return Diagnostic(name, None, None, "is a folder; name the events.yaml file in it")
-        size = path.stat().st_size
-        if size > MAX_EVENTS_BYTES:
+        if not stat.S_ISREG(info.st_mode):
             return Diagnostic(
-                name,
-                None,
-                None,
-                f"the file is {size:,} bytes; events files are limited to"
-                f" {MAX_EVENTS_BYTES:,} bytes: split the timeline",
+                name, None, None, "is not a regular file (a device, pipe or socket);"
+                " name an events.yaml file"
             )
-        raw = path.read_bytes()
+        if info.st_size > MAX_EVENTS_BYTES:
+            return _too_big(name, f"{info.st_size:,}")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_EVENTS_BYTES + 1)
     except FileNotFoundError:
         return Diagnostic(name, None, None, "no such file; give the path of an events.yaml")
     except PermissionError:
-        return Diagnostic(name, None, None, "cannot be read: permission denied")
-    except OSError as error:
-        return Diagnostic(name, None, None, f"cannot be read: {error.strerror}")
+        return Diagnostic(
+            name, None, None, "cannot be read: permission denied; make it readable (chmod a+r)"
+        )
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or str(error)
+        return Diagnostic(name, None, None, f"cannot be read: {reason}")
+    if len(raw) > MAX_EVENTS_BYTES:
+        return _too_big(name, f"more than {MAX_EVENTS_BYTES:,}")
+    wide = wide_encoding(raw)
+    if wide is not None:
+        return Diagnostic(
+            name, 1, 1, f"the file is {wide} text; save it as UTF-8, or convert it, for example"
+            f" with: iconv -f {wide} -t UTF-8"
+        )
+    nul = raw.find(b"\x00")
+    if nul != -1:
+        line, column = _byte_place(raw, nul)
+        return Diagnostic(
+            name, line, column, "the file is binary (a NUL byte here); an events file is YAML"
+            " text saved as UTF-8"
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        line, column = _byte_place(raw, error.start)
         return Diagnostic(
-            name, line, column, "the file is not UTF-8 text; save it as UTF-8"
+            name, line, column, f"the file is not UTF-8 text (byte {raw[error.start]:#04x}"
+            " here); save it as UTF-8, or convert it, for example with: iconv -f LATIN1 -t UTF-8"
         )
-    if "\x00" in text:
-        offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        return Diagnostic(name, line, column, "the file is binary (a NUL byte); expected YAML text")
     return text.removeprefix("\ufeff")
+
+
+def _too_big(name: str, size: str) -> Diagnostic:
+    return Diagnostic(
+        name,
+        None,
+        None,
+        f"the file is {size} bytes; events files are limited to {MAX_EVENTS_BYTES:,} bytes"
+        f" ({MAX_EVENTS_BYTES // (1024 * 1024)} MiB): split the timeline",
+    )
+
+
+def _byte_place(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and (character) column of a byte offset in UTF-8-ish ``raw``."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+    return raw.count(b"\n", 0, offset) + 1, column
 
 
 def load_text(text: str, path: Path, name: str) -> LoadResult:
@@ -116,17 +177,38 @@ class _Checker:
         self.source_texts: dict[str, SourceText | None] = {}
         self.canonical: dict[str, CanonicalText] = {}
         self.cited: set[str] = set()  # source ids named by any passage, valid or not
-        self.source_paths: list[Path] = []  # every file: entry, readable or not
+        self.source_paths: list[Path] = []  # every file: inside the folder, readable or not
+        #: characters of source text still to be searched for the closest text of
+        #: quotes that are not found: bounds the cost of many such quotes
+        self.near_miss_budget = NEAR_MISS_BUDGET
+        self.read_texts: dict[Path, SourceText] = {}
+        self.unshown = 0  # diagnostics past MAX_DIAGNOSTICS, counted only
+        self.failed = False  # whether any of those is an error
+        self.total_source_bytes = 0
 
     # -- reporting ---------------------------------------------------------
 
     def error(self, line: int | None, column: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.name, line, column, message))
+        self.add(Diagnostic(self.name, line, column, message))
 
     def warning(self, line: int | None, column: int | None, message: str) -> None:
-        self.diagnostics.append(Diagnostic(self.name, line, column, message, Severity.WARNING))
+        self.add(Diagnostic(self.name, line, column, message, Severity.WARNING))
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        if self.full:
+            self.unshown += 1
+            self.failed = self.failed or diagnostic.is_error
+            return
+        self.diagnostics.append(diagnostic)
+
+    @property
+    def full(self) -> bool:
+        """Enough has been said: further diagnostics are only counted."""
+        return len(self.diagnostics) >= MAX_DIAGNOSTICS
 
     def at(self, node: Node | Pair, message: str) -> None:
+        if isinstance(node, Node) and node.reported:
+            return  # the YAML reader has said what is wrong with it
         self.error(node.line, node.column, message)
 
     # -- the run -------------------------------------------------------------
@@ -151,7 +233,7 @@ class _Checker:
         sources = self.sources(root, fields.get("sources"))
         events = self.events(root, fields.get("events"), sources)
         self.unused_sources(sources)
-        if any(d.is_error for d in self.diagnostics):
+        if self.failed or any(d.is_error for d in self.diagnostics):
             return self.result(None)
         ordered = sorted(events, key=lambda e: e.date.sort_key())
         timeline = Timeline(
@@ -164,6 +246,12 @@ class _Checker:
 
     def result(self, timeline: Timeline | None) -> LoadResult:
         self.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
+        if self.unshown:
+            self.diagnostics.append(
+                Diagnostic(self.name, None, None, f"{self.unshown:,} more problems are not"
+                           f" shown (only the first {MAX_DIAGNOSTICS:,} are); fix these and"
+                           " run again", Severity.ERROR if self.failed else Severity.WARNING)
+            )
         return LoadResult(timeline, tuple(self.diagnostics), tuple(self.source_paths))
 
     # -- generic field checks ------------------------------------------------
@@ -172,7 +260,10 @@ class _Checker:
         """The mapping's pairs; unknown keys are reported with a suggestion."""
         pairs: dict[str, Pair] = node.value  # type: ignore[assignment]
         for key, pair in pairs.items():
-            if key not in known:
+            if key not in known and self.full:
+                self.unshown += 1
+                self.failed = True
+            elif key not in known:
                 hint = did_you_mean(key, known) or f" (known fields: {', '.join(known)})"
                 self.at(pair, f"unknown field '{excerpt(key, 40)}' in {what}{hint}")
         return pairs
@@ -189,13 +280,14 @@ class _Checker:
         """The text value of ``key``, or ``None`` (reported when required)."""
         pair = fields.get(key)
         if pair is None or pair.value.is_null:
-            if required:
+            if required and not (pair and pair.value.reported):
                 place = pair or node
                 self.at(place, f"{what} has no '{key}'; add {key}: ...")
             return None
         value = pair.value
         if value.kind != "scalar":
-            self.at(value, f"'{key}' must be text, not {value.describe()}")
+            self.at(value, f"'{key}' must be text, not {value.describe()}; write the text right"
+                    f" after '{key}:' (in quotes if it holds ': ' or starts with '[' or '{{')")
             return None
         text: str = value.value  # type: ignore[assignment]
         if required and not text.strip():
@@ -209,12 +301,14 @@ class _Checker:
             return ()
         value = pair.value
         if value.kind != "seq":
-            self.at(value, f"'{key}' must be a list, for example {key}: [A, B]")
+            example = f"[{excerpt(value.value, 40)}]" if value.kind == "scalar" else "[A, B]"
+            self.at(value, f"'{key}' must be a list, not {value.describe()}; for example"
+                    f" {key}: {example}")
             return ()
         items: list[str] = []
         for item in value.value:  # type: ignore[union-attr]
             if item.kind != "scalar" or item.value is None:
-                self.at(item, f"each of '{key}' must be text, not {item.describe()}")
+                self.at(item, f"each item of '{key}' must be text, not {item.describe()}")
                 continue
             items.append(item.value)
         return tuple(items)
@@ -260,8 +354,8 @@ class _Checker:
             if ident is None:
                 continue
             if ident in first_line:
-                self.at(fields["id"].value, f"duplicate source id '{ident}' (first at line"
-                        f" {first_line[ident]}); give each source its own id")
+                self.at(fields["id"].value, f"duplicate source id '{excerpt(ident, 40)}'"
+                        f" (first at line {first_line[ident]}); give each source its own id")
                 continue
             first_line[ident] = node.line
             if written is None or title is None or text is None:
@@ -281,12 +375,33 @@ class _Checker:
         return found
 
     def read_source(self, pair: Pair, written: str) -> SourceText | None:
-        self.source_paths.append(self.root_dir / written)
         try:
-            return read_source(self.root_dir, written)
+            path = resolve_source_path(self.root_dir, written)
         except SourceFileError as error:
             self.at(pair.value, str(error))
             return None
+        self.source_paths.append(path)  # watched even while it is missing or unreadable
+        key = Path(os.path.normpath(path))
+        if key in self.read_texts:  # the same file under another id: read once
+            return self.read_texts[key]
+        try:
+            size = path.stat().st_size
+        except (OSError, ValueError):
+            size = 0  # read_source says what is wrong
+        if self.total_source_bytes + size > MAX_TOTAL_SOURCE_BYTES:
+            self.at(pair.value, f"source file '{excerpt(written, 80)}' ({size:,} bytes) would"
+                    f" bring the sources to more than {MAX_TOTAL_SOURCE_BYTES:,} bytes"
+                    f" ({MAX_TOTAL_SOURCE_BYTES // (1024 * 1024)} MiB) in all; split the"
+                    " timeline or cite excerpts")
+            return None
+        try:
+            text = read_source(self.root_dir, written)
+        except SourceFileError as error:
+            self.at(pair.value, str(error))
+            return None
+        self.total_source_bytes += size
+        self.read_texts[key] = text
+        return text
 
     def source_name(self, source: Source) -> str:
         return os.path.normpath(os.path.join(self.name_dir, source.file))
@@ -294,7 +409,8 @@ class _Checker:
     def unused_sources(self, sources: dict[str, tuple[Source, Node]]) -> None:
         for ident, (_, node) in sources.items():
             if ident not in self.cited:
-                self.warning(node.line, node.column, f"source '{ident}' is cited by no event")
+                self.warning(node.line, node.column,
+                             f"source '{excerpt(ident, 40)}' is cited by no event")
 
     # -- events ---------------------------------------------------------------
 
@@ -308,20 +424,22 @@ class _Checker:
                 self.at(node, f"each event must be a mapping, not {node.describe()}")
                 continue
             event = self.event(node, sources)
-            if event is None:
-                continue
-            if event.id in first_line:
-                self.at(node.value["id"].value, f"duplicate event id '{event.id}' (first at"  # type: ignore[index]
-                        f" line {first_line[event.id]}); give each event its own id")
-                continue
-            first_line[event.id] = node.line
-            events.append(event)
+            id_pair = node.value.get("id")  # type: ignore[union-attr]
+            ident = id_pair.value.value if id_pair and id_pair.value.kind == "scalar" else None
+            if isinstance(ident, str) and ident:
+                if ident in first_line:
+                    self.at(id_pair.value, f"duplicate event id '{excerpt(ident, 40)}' (first at"
+                            f" line {first_line[ident]}); give each event its own id")
+                    continue
+                first_line[ident] = node.line
+            if event is not None:
+                events.append(event)
         return events
 
     def event(self, node: Node, sources: dict[str, tuple[Source, Node]]) -> Event | None:
         fields = self.fields(node, EVENT_FIELDS, "an event")
         ident = self.identifier(node, fields, "an event")
-        what = f"event '{ident}'" if ident else "an event"
+        what = f"event '{excerpt(ident, 40)}'" if ident else "an event"
         title = self.text(node, fields, "title", what, required=True)
         date = self.date(node, fields, what)
         summary = self.text(node, fields, "summary", what, required=True)
@@ -352,10 +470,8 @@ class _Checker:
             return parse_date(raw)
         except DateError as error:
             column = value.column
-            if value.style in ("'", '"'):
-                column += 1
-            if value.style in (None, "'", '"') and "\n" not in raw:
-                column += error.offset
+            if value.verbatim:  # else the offset into the value is no offset into the file
+                column += (1 if value.style in ("'", '"') else 0) + error.offset
             self.error(value.line, column, error.message)
             return None
 
@@ -367,11 +483,13 @@ class _Checker:
         sources: dict[str, tuple[Source, Node]],
     ) -> tuple[Passage, ...] | None:
         if pair is None or pair.value.is_null:
-            self.at(pair or node, f"{what} has no passages; quote at least one source"
-                    " passage under passages:")
+            if not (pair and pair.value.reported):
+                self.at(pair or node, f"{what} has no passages; quote at least one source"
+                        " passage under passages:")
             return None
         if pair.value.kind != "seq":
-            self.at(pair.value, f"'passages' must be a list, not {pair.value.describe()}")
+            self.at(pair.value, f"'passages' must be a list (items start with '- '), not"
+                    f" {pair.value.describe()}")
             return None
         items: list[Node] = pair.value.value  # type: ignore[assignment]
         if not items:
@@ -412,7 +530,11 @@ class _Checker:
                 self.at(fields["source"].value, f"unknown source '{excerpt(source_id, 40)}'{hint}")
             return None
         source = entry[0]
-        found = anchor(self.canonical_text(source), quote, prefix, suffix)
+        canonical = self.canonical_text(source)
+        searched = self.near_miss_budget > 0
+        found = anchor(canonical, quote, prefix, suffix, find_closest=searched)
+        if isinstance(found, NotFound) and searched:
+            self.near_miss_budget -= len(canonical.canonical) + len(quote)
         if isinstance(found, Match):
             line, column = source.line_col(found.start)
             return Passage(
@@ -427,7 +549,7 @@ class _Checker:
                 suffix=suffix,
                 note=note,
             )
-        self.anchor_error(fields["quote"].value, source, quote, found)
+        self.anchor_error(fields["quote"].value, source, quote, found, searched)
         return None
 
     def canonical_text(self, source: Source) -> CanonicalText:
@@ -442,23 +564,39 @@ class _Checker:
         source: Source,
         quote: str,
         found: NotFound | Ambiguous | ContextMismatch,
+        searched: bool,
     ) -> None:
         name = self.source_name(source)
-        places: Callable[[tuple[Match, ...]], str] = lambda ms: ", ".join(  # noqa: E731
-            "{}:{}".format(*source.line_col(m.start)) for m in ms
-        )
         if isinstance(found, Ambiguous):
-            self.at(node, f"the quote occurs {len(found.matches)} times in {name} (at"
-                    f" {places(found.matches)}); add prefix: or suffix: with the words just"
-                    " before or after the one you mean")
+            if found.more:
+                self.at(node, f"the quote occurs more than {MAX_OCCURRENCES:,} times in {name}"
+                        f" (first at {self.places(source, found.matches)}); quote more words")
+            else:
+                self.at(node, f"the quote occurs {len(found.matches)} times in {name} (at"
+                        f" {self.places(source, found.matches)}); add prefix: or suffix: with"
+                        " the words just before or after the one you mean")
         elif isinstance(found, ContextMismatch):
-            self.at(node, f"the quote occurs in {name} (at {places(found.matches)}) but never"
-                    " with the given prefix/suffix around it; correct the prefix or suffix")
+            self.at(node, f"the quote occurs in {name} (at"
+                    f" {self.places(source, found.matches)}) but never with the given"
+                    " prefix/suffix around it; correct the prefix or suffix")
         elif found.closest is not None:
             line, column = source.line_col(found.closest.start)
             near = excerpt(source.text[found.closest.start : found.closest.end])
             self.at(node, f"quote not found in {name}; closest: {name}:{line}:{column}"
                     f" '{near}' (copy the exact words from the source)")
+        elif not searched:
+            self.at(node, f"quote not found in {name} (so many quotes were not found that"
+                    " no closest text was looked for); check the source id and copy the exact"
+                    f" words: '{excerpt(quote)}'")
         else:
             self.at(node, f"quote not found in {name}, nor anything close to it; check the"
                     f" source id and copy the exact words: '{excerpt(quote)}'")
+
+    @staticmethod
+    def places(source: Source, matches: tuple[Match, ...]) -> str:
+        """``line:col`` of each match, the first ``MAX_LISTED_PLACES`` of them."""
+        shown = ", ".join(
+            "{}:{}".format(*source.line_col(m.start)) for m in matches[:MAX_LISTED_PLACES]
+        )
+        hidden = len(matches) - MAX_LISTED_PLACES
+        return f"{shown} and {hidden:,} more" if hidden > 0 else shown

@@ -9,11 +9,14 @@ read as ``\\n``.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 #: The largest source text citeline reads, in bytes.
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
+#: The longest ``file:`` path accepted, in characters.
+MAX_PATH_CHARS = 4096
 
 
 class SourceFileError(Exception):
@@ -31,6 +34,17 @@ def resolve_source_path(root: Path, written: str) -> Path:
     """The file a ``file:`` entry names, checked to stay inside ``root``."""
     if not written.strip():
         raise SourceFileError("the file path is empty; give a path relative to the events file")
+    if len(written) > MAX_PATH_CHARS:
+        raise SourceFileError(
+            f"the file path is {len(written):,} characters long; paths are limited to"
+            f" {MAX_PATH_CHARS:,}: rename the file"
+        )
+    control = next((c for c in written if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0), None)
+    if control is not None:
+        raise SourceFileError(
+            f"the file path holds the control character U+{ord(control):04X}; rename the"
+            " file and write its plain name"
+        )
     if PurePosixPath(written).is_absolute() or PureWindowsPath(written).is_absolute():
         raise SourceFileError(
             f"'{written}' is an absolute path; give a path relative to the folder of the"
@@ -55,37 +69,88 @@ def resolve_source_path(root: Path, written: str) -> Path:
 def read_source(root: Path, written: str) -> SourceText:
     """Read and decode the source file named by ``written``."""
     path = resolve_source_path(root, written)
-    try:
-        if path.is_dir():
-            raise SourceFileError(f"'{written}' is a folder; name a text file")
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise SourceFileError(
-                f"'{written}' is {size:,} bytes; sources are limited to"
-                f" {MAX_SOURCE_BYTES:,} bytes: split it or cite an excerpt"
-            )
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceFileError(
-            f"source file '{written}' does not exist; check the path (it is relative to the"
-            " folder of the events file)"
-        ) from None
-    except PermissionError:
-        raise SourceFileError(
-            f"source file '{written}' cannot be read: permission denied"
-        ) from None
-    except OSError as error:
-        raise SourceFileError(f"source file '{written}' cannot be read: {error.strerror}") from None
+    data = _read_bounded(path, MAX_SOURCE_BYTES, written)
     text = decode_text(data, written)
     return SourceText(path, text, line_starts_of(text))
 
 
+def _read_bounded(path: Path, limit: int, name: str) -> bytes:
+    """The bytes of the regular file ``path``, refused when larger than ``limit``.
+
+    Folders, FIFOs and devices are refused before anything is read, and at
+    most ``limit + 1`` bytes are ever read, so a file that grows (or a special
+    file that never ends) cannot exhaust memory or hang the reading.
+    """
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceFileError(f"'{name}' is a folder; name a text file in it")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceFileError(
+                f"'{name}' is not a regular file (a device, pipe or socket); copy the text into"
+                " a file and name that"
+            )
+        if info.st_size > limit:
+            raise SourceFileError(_too_big(name, info.st_size, limit))
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise SourceFileError(
+            f"source file '{name}' does not exist; check the path (it is relative to the"
+            " folder of the events file)"
+        ) from None
+    except PermissionError:
+        raise SourceFileError(
+            f"source file '{name}' cannot be read: permission denied; make it readable"
+            " (chmod a+r)"
+        ) from None
+    except OSError as error:
+        raise SourceFileError(
+            f"source file '{name}' cannot be read: {error.strerror or error}"
+        ) from None
+    if len(data) > limit:
+        raise SourceFileError(_too_big(name, len(data), limit, more=True))
+    return data
+
+
+def _too_big(name: str, size: int, limit: int, more: bool = False) -> str:
+    amount = f"more than {limit:,}" if more else f"{size:,}"
+    return (
+        f"source file '{name}' is {amount} bytes; sources are limited to {limit:,} bytes"
+        f" ({limit // (1024 * 1024)} MiB): split it or cite an excerpt"
+    )
+
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(data: bytes) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` when ``data`` starts with that encoding's BOM."""
+    for bom, encoding in _WIDE_BOMS:
+        if data.startswith(bom):
+            return encoding
+    return None
+
+
 def decode_text(data: bytes, name: str) -> str:
     """UTF-8 text with the BOM dropped and newlines unified; refuses binary."""
+    wide = wide_encoding(data)
+    if wide is not None:
+        raise SourceFileError(
+            f"'{name}' is {wide} text; sources must be UTF-8: save it as UTF-8, for example"
+            f" with: iconv -f {wide} -t UTF-8"
+        )
     offset = data.find(b"\x00")
     if offset != -1:
+        line = data.count(b"\n", 0, offset) + 1
         raise SourceFileError(
-            f"'{name}' is a binary file (a NUL byte at byte {offset}); sources must be UTF-8 text"
+            f"'{name}' is a binary file (a NUL byte at byte {offset}, line {line});"
+            " sources must be UTF-8 text: save the text of the document as a .txt file"
         )
     try:
         text = data.decode("utf-8")

@@ -3,25 +3,34 @@
 PyYAML's loaders resolve timestamps and numbers, keep the last of two equal
 keys, recurse once per level of nesting, expand aliases (the "billion laughs")
 and, unless told otherwise, construct objects from tags. This reader walks the
-C parser's event stream instead and builds light nodes of its own:
+parser's event stream instead and builds light nodes of its own:
 
 * every scalar stays a string (plain ``null``/``~``/empty become ``None``);
-* duplicate keys, aliases, tags and nesting deeper than ``MAX_DEPTH`` are
-  reported with their line and column, never followed;
-* it uses an explicit stack, so no input can raise ``RecursionError``.
+* duplicate keys, aliases, tags and keys that are not text are reported with
+  their line and column, never followed;
+* it uses an explicit stack and stops reading at ``MAX_DEPTH`` levels of
+  nesting (or after ``MAX_PROBLEMS`` problems), so no input can raise
+  ``RecursionError`` or make it work for long on nothing.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 import yaml
 
-try:  # libyaml's parser, when PyYAML was built with it
-    from yaml import CParser as _Parser
+from citeline.sanitize import excerpt
+
+try:  # libyaml's parser, when PyYAML was built with it (it is not re-exported by ``yaml``)
+    from yaml._yaml import CParser as _Parser
+
+    #: libyaml reports reader errors at a byte offset into the UTF-8 text.
+    _BYTE_POSITIONS = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml.parser import Parser as _PyParser  # type: ignore[assignment]
+    from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader
     from yaml.scanner import Scanner
 
@@ -31,10 +40,18 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
             Scanner.__init__(self)
             _PyParser.__init__(self)
 
+    _BYTE_POSITIONS = False
 
+
+#: The deepest nesting of lists and mappings read; a timeline needs five.
 MAX_DEPTH = 64
+#: Reading stops after this many problems in the YAML itself.
+MAX_PROBLEMS = 100
+
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
-_STR_TAGS = {"tag:yaml.org,2002:str", "!!str"}
+#: Tags that only say "this is text": harmless, so allowed.
+_STR_TAGS = {"tag:yaml.org,2002:str", "!!str", "!"}
+_CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 @dataclass(slots=True)
@@ -50,13 +67,20 @@ class Node:
     column: int
     value: object = None
     style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
+    #: already reported as a problem (an alias, a tag): say nothing more about it
+    reported: bool = False
+    #: a scalar whose value stands in the file character for character, from
+    #: ``column`` on (after the opening quote, if quoted): offsets into it are places
+    verbatim: bool = False
 
     @property
     def is_null(self) -> bool:
         return self.kind == "scalar" and self.value is None
 
     def describe(self) -> str:
-        """``text``, ``a list`` or ``a mapping``: for type errors."""
+        """``text``, ``a list``, ``a mapping`` or ``nothing``: for type errors."""
+        if self.is_null:
+            return "nothing"
         return {"map": "a mapping", "seq": "a list", "scalar": "text"}[self.kind]
 
 
@@ -81,28 +105,77 @@ class Problem:
 
 @dataclass
 class ReadResult:
+    """The document's root node (``None`` when it could not be read) and the problems."""
+
     root: Node | None
     problems: list[Problem] = field(default_factory=list)
 
 
-def _place(mark: yaml.Mark) -> tuple[int, int]:
-    return mark.line + 1, mark.column + 1
+class _Stop(Exception):
+    """Reading cannot usefully go on; the problems say why."""
+
+
+class _Places:
+    """1-based line and column of a character offset, counting lines by ``\\n`` only.
+
+    The YAML parser also breaks lines at ``\\r``, NEL and the Unicode line and
+    paragraph separators; an editor does not, so its marks' own line and
+    column would point elsewhere after such a character. Their character
+    offset is exact, and is mapped here.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        #: no other line breaks: the marks' own line and column are right (and cheaper)
+        self.plain = not any(c in text for c in "\r\x85\u2028\u2029")
+        starts = [0]
+        find = text.find
+        position = find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        self.starts = starts
+
+    def of(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self.length))
+        index = bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1
+
+    def mark(self, mark: yaml.Mark) -> tuple[int, int]:
+        if self.plain and mark.index < self.length:  # (the end can be past a last line break)
+            return mark.line + 1, mark.column + 1
+        return self.of(mark.index)
 
 
 def read_yaml(text: str) -> ReadResult:
     """Parse one YAML document from ``text`` into nodes, collecting problems.
 
-    A syntax error stops the reading (the parser cannot go on), so the result
-    then has no root and the syntax error as its only problem.
+    A syntax error stops the reading (the parser cannot go on), and so does
+    nesting deeper than ``MAX_DEPTH`` or more than ``MAX_PROBLEMS`` problems:
+    the result then has no root, only the problems found so far.
     """
+    surrogate = _first_surrogate(text)
+    if surrogate is not None:
+        line, column = _Places(text).of(surrogate)
+        return ReadResult(
+            None,
+            [Problem(line, column, "this text holds an unpaired surrogate character,"
+                     " which is not Unicode text; save the file as UTF-8")],
+        )
     problems: list[Problem] = []
-    parser = _Parser(text)
+    places = _Places(text)
+    parser = None
     try:
-        root = _build(parser, problems)
+        parser = _Parser(text)
+        root = _Builder(problems, places, text).run(parser)
+    except _Stop:
+        return ReadResult(None, problems)
     except yaml.MarkedYAMLError as error:
-        return ReadResult(None, [_syntax_problem(error)])
-    except yaml.YAMLError as error:  # pragma: no cover - unplaced reader errors
-        return ReadResult(None, [Problem(1, 1, f"YAML error: {error}")])
+        return ReadResult(None, [*problems, _syntax_problem(error, places)])
+    except yaml.reader.ReaderError as error:
+        return ReadResult(None, [*problems, _reader_problem(error, text, places)])
+    except yaml.YAMLError as error:  # pragma: no cover - no other errors are known
+        return ReadResult(None, [*problems, Problem(1, 1, f"YAML error: {excerpt(str(error))}")])
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
@@ -110,132 +183,199 @@ def read_yaml(text: str) -> ReadResult:
     return ReadResult(root, problems)
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError) -> Problem:
+def _first_surrogate(text: str) -> int | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        return error.start
+    return None
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, places: _Places) -> Problem:
     mark = error.problem_mark or error.context_mark
-    line, column = _place(mark) if mark is not None else (1, 1)
     what = error.problem or "invalid YAML"
     if error.context:
         what = f"{error.context}, {what}"
+    if error.context_mark is not None and "end of stream" in what:
+        # Running off the end (an unclosed quote or bracket): where it opened helps more.
+        mark = error.context_mark
+        what += " (it is never closed)"
+    line, column = places.mark(mark) if mark is not None else (1, 1)
     return Problem(
         line,
         column,
-        f"YAML syntax: {what}; check the indentation and quoting here"
+        f"YAML syntax: {excerpt(what, 160)}; check the indentation and quoting here"
         " (text with ': ' or '#' in it needs quotes)",
     )
 
 
-def _build(parser: _Parser, problems: list[Problem]) -> Node | None:
-    """Turn the event stream into nodes, with a stack instead of recursion."""
-    root: Node | None = None
-    documents = 0
-    # Each frame: [node, pending key (for maps) or None]
-    stack: list[list] = []
-    too_deep_at: int | None = None  # stack height where skipping began
+def _reader_problem(error: yaml.reader.ReaderError, text: str, places: _Places) -> Problem:
+    """A character YAML does not allow (a control character, mostly), placed."""
+    position = error.position
+    if _BYTE_POSITIONS:
+        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+    line, column = places.of(position)
+    code = error.character if isinstance(error.character, int) else None
+    if code is None:
+        return Problem(line, column, f"YAML cannot read this text: {error.reason}")
+    char = chr(code)
+    name = unicodedata.name(char, "").lower() or _CATEGORY_NAMES.get(
+        unicodedata.category(char), "unassigned character"
+    )
+    escape = f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    return Problem(
+        line,
+        column,
+        f"the character U+{code:04X} ({name}) is not allowed in YAML; delete it"
+        f' (inside double quotes it can be written as "{escape}")',
+    )
 
-    def attach(node: Node | None, key_event: yaml.ScalarEvent | None = None) -> None:
-        nonlocal root
-        if not stack:
-            if root is None:
-                root = node
+
+_CATEGORY_NAMES = {"Cc": "control character", "Cn": "noncharacter", "Cs": "surrogate"}
+
+
+def _tag_name(tag: str) -> str:
+    if tag.startswith(_CORE_TAG_PREFIX):
+        return "!!" + tag[len(_CORE_TAG_PREFIX) :]
+    return tag
+
+
+class _Builder:
+    """Turns the event stream into nodes, with a stack instead of recursion."""
+
+    def __init__(self, problems: list[Problem], places: _Places, text: str) -> None:
+        self.problems = problems
+        self.places = places
+        self.text = text
+        self.root: Node | None = None
+        # Each frame: [node, pending key Pair (maps) or None, drop-next-value flag]
+        self.stack: list[list] = []
+
+    def problem(self, line: int, column: int, message: str) -> None:
+        self.problems.append(Problem(line, column, message))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(
+                Problem(line, column, f"stopped reading after {MAX_PROBLEMS} problems in the"
+                        " YAML; fix these and run again")
+            )
+            raise _Stop
+
+    def attach(self, node: Node, *, reported: bool = False) -> None:
+        """Put a finished node in its parent; ``reported``: it is already an error."""
+        if not self.stack:
+            if self.root is None:
+                self.root = node
             return
-        frame = stack[-1]
+        frame = self.stack[-1]
         parent: Node = frame[0]
-        if node is None:
-            return
         if parent.kind == "seq":
             parent.value.append(node)  # type: ignore[union-attr]
             return
         if frame[1] is None:  # this node is a key
-            if node.kind != "scalar":
-                problems.append(
-                    Problem(node.line, node.column, "a mapping key must be plain text")
-                )
-                frame[1] = Pair("", node.line, node.column, node)
-                frame.append(False)  # the key is bad: drop its value
-                return
-            frame[1] = Pair(node.value or "", node.line, node.column, node)
+            bad = node.kind != "scalar" or not node.value or reported
+            if bad and not reported:
+                if node.kind != "scalar":
+                    self.problem(node.line, node.column, f"a mapping key must be plain text,"
+                                 f" not {node.describe()}; write a field name before the ':'")
+                else:
+                    self.problem(node.line, node.column,
+                                 "a mapping key is empty; write a field name before the ':'")
+            frame[1] = Pair("" if bad else node.value, node.line, node.column, node)  # type: ignore[arg-type]
+            frame[2] = bad  # a bad key's value is dropped
             return
         pair: Pair = frame[1]
         frame[1] = None
-        if len(frame) > 2:
-            frame.pop()
+        if frame[2]:
+            frame[2] = False
             return
         pair.value = node
         mapping: dict[str, Pair] = parent.value  # type: ignore[assignment]
-        if pair.key in mapping:
-            first = mapping[pair.key]
-            problems.append(
-                Problem(
-                    pair.line,
-                    pair.column,
-                    f"duplicate key '{pair.key}' (first at line {first.line});"
-                    " keep one of them",
-                )
+        first = mapping.get(pair.key)
+        if first is not None:
+            self.problem(
+                pair.line,
+                pair.column,
+                f"duplicate key '{excerpt(pair.key, 40)}' (first at line {first.line});"
+                " keep one of them",
             )
             return
         mapping[pair.key] = pair
 
-    while True:
-        event = parser.get_event()
-        kind = type(event)
-        if kind is yaml.StreamEndEvent:
-            break
-        if kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:
-            continue
-        if kind is yaml.DocumentStartEvent:
-            documents += 1
-            if documents > 1:
-                line, column = _place(event.start_mark)
-                problems.append(
-                    Problem(line, column, "only one YAML document is allowed; remove this '---'")
-                )
+    def verbatim(self, event: yaml.ScalarEvent, value: str, style: str | None) -> bool:
+        """Whether the scalar's value is exactly its text in the file (no folding, escapes)."""
+        start, end = event.start_mark.index, event.end_mark.index
+        if style in ("'", '"'):
+            start, end = start + 1, end - 1
+        elif style is not None:  # block scalars begin on the next line
+            return False
+        return end - start == len(value) and self.text[start:end] == value
+
+    def run(self, parser: _Parser) -> Node | None:
+        documents = 0
+        while True:
+            event = parser.get_event()
+            kind = type(event)
+            if kind is yaml.StreamEndEvent:
                 break
-            continue
-        line, column = _place(event.start_mark)
-        if kind is yaml.AliasEvent:
-            problems.append(
-                Problem(
+            if kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:
+                continue
+            line, column = self.places.mark(event.start_mark)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    self.problem(
+                        line, column, "only one YAML document is allowed; remove this '---'"
+                    )
+                    break
+                continue
+            if kind is yaml.AliasEvent:
+                self.problem(
                     line,
                     column,
-                    f"YAML aliases (*{event.anchor}) are not supported; write the value out",
+                    f"YAML aliases (*{excerpt(event.anchor or '', 40)}) are not supported;"
+                    " write the value out",
                 )
-            )
-            attach(Node("scalar", line, column, None))
-            continue
-        tag = getattr(event, "tag", None)
-        if tag is not None and tag not in _STR_TAGS:
-            problems.append(
-                Problem(line, column, f"YAML tags ({tag}) are not supported; remove it")
-            )
-        if kind is yaml.ScalarEvent:
-            value: str | None = event.value
-            if event.style is None and event.implicit[0] and _NULL.match(value or ""):
-                value = None
-            attach(Node("scalar", line, column, value, event.style))
-            continue
-        if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
-            node = Node("map", line, column, {}) if kind is yaml.MappingStartEvent else Node(
-                "seq", line, column, []
-            )
-            if len(stack) >= MAX_DEPTH and too_deep_at is None:
-                too_deep_at = len(stack)
-                problems.append(
-                    Problem(
-                        line,
-                        column,
-                        f"nesting deeper than {MAX_DEPTH} levels is not supported",
-                    )
-                )
-            stack.append([node, None])
-            continue
-        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-            frame = stack.pop()
-            if too_deep_at is not None:
-                if len(stack) > too_deep_at:
-                    continue
-                too_deep_at = None
-                attach(Node("scalar", frame[0].line, frame[0].column, None))
+                self.attach(Node("scalar", line, column, None, reported=True), reported=True)
                 continue
-            attach(frame[0])
-            continue
-    return root
+            tag = getattr(event, "tag", None)
+            bad_tag = tag is not None and tag not in _STR_TAGS
+            if bad_tag:
+                self.problem(
+                    line,
+                    column,
+                    f"YAML tags ('{excerpt(_tag_name(tag), 40)}') are not supported; remove it"
+                    " (citeline reads every value as text)",
+                )
+            if kind is yaml.ScalarEvent:
+                value: str | None = event.value
+                style = event.style or None
+                if style is None and event.implicit[0] and _NULL.match(value or ""):
+                    value = None
+                node = Node("scalar", line, column, value, style, reported=bad_tag)
+                node.verbatim = value is not None and self.verbatim(event, value, style)
+                self.attach(node, reported=bad_tag)
+                continue
+            if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if len(self.stack) >= MAX_DEPTH:
+                    self.problems.append(
+                        Problem(
+                            line,
+                            column,
+                            f"lists and mappings nested deeper than {MAX_DEPTH} levels are not"
+                            " supported (a timeline needs five); remove the extra brackets or"
+                            " indentation",
+                        )
+                    )
+                    raise _Stop
+                if kind is yaml.MappingStartEvent:
+                    node = Node("map", line, column, {}, reported=bad_tag)
+                else:
+                    node = Node("seq", line, column, [], reported=bad_tag)
+                self.stack.append([node, None, False])
+                continue
+            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                frame = self.stack.pop()
+                self.attach(frame[0])
+                continue
+        return self.root
+

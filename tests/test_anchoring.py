@@ -1,0 +1,303 @@
+"""Tests for citeline.anchoring: folding, matching and mapping spans back."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from citeline import anchoring
+from citeline.anchoring import (
+    Ambiguous,
+    CanonicalText,
+    ContextMismatch,
+    Match,
+    NotFound,
+    anchor,
+    fold,
+)
+
+
+def find(source: str, quote: str, prefix: str | None = None, suffix: str | None = None):
+    return anchor(CanonicalText(source), quote, prefix, suffix)
+
+
+def spanned(source: str, result: object) -> str:
+    assert isinstance(result, Match), result
+    return source[result.start : result.end]
+
+
+# ---------------------------------------------------------------------------
+# What folding forgives, and what it does not
+
+
+class TestFold:
+    def test_whitespace_runs_become_one_space_and_ends_are_trimmed(self) -> None:
+        assert fold("  a \t\n b\u00a0\u2003c  ") == "a b c"
+
+    def test_quotes_and_apostrophes(self) -> None:
+        assert fold("“it’s” ‘x’ «y» „z‟ `w´") == "\"it's\" 'x' \"y\" \"z\" 'w'"
+
+    def test_dashes(self) -> None:
+        assert fold("a‐b‑c‒d–e—f―g−h") == "a-b-c-d-e-f-g-h"
+
+    def test_ellipsis_expands(self) -> None:
+        assert fold("wait… what") == "wait... what"
+
+    def test_case_is_kept(self) -> None:
+        assert fold("Moscow") != fold("moscow")
+
+
+class TestMatching:
+    def test_exact(self) -> None:
+        source = "Xi met Putin in Moscow."
+        assert spanned(source, find(source, "Putin in Moscow")) == "Putin in Moscow"
+
+    def test_whitespace_runs_in_source(self) -> None:
+        source = "the  two\n   leaders\tmet"
+        result = find(source, "two leaders met")
+        assert spanned(source, result) == "two\n   leaders\tmet"
+
+    def test_whitespace_runs_in_quote(self) -> None:
+        source = "the two leaders met"
+        assert spanned(source, find(source, "two \n\n  leaders")) == "two leaders"
+
+    def test_curly_quotes_in_source_straight_in_quote(self) -> None:
+        source = "He called it a “no limits” partnership, it’s said."
+        result = find(source, "a \"no limits\" partnership, it's said")
+        assert spanned(source, result) == "a “no limits” partnership, it’s said"
+
+    def test_straight_quotes_in_source_curly_in_quote(self) -> None:
+        source = "He said 'no' to \"that\"."
+        result = find(source, "said ‘no’ to “that”")
+        assert spanned(source, result) == "said 'no' to \"that\""
+
+    def test_dash_variants(self) -> None:
+        source = "the China–Russia relationship — strong"
+        assert spanned(source, find(source, "China-Russia relationship - strong")) == (
+            "China–Russia relationship — strong"
+        )
+        source = "the China-Russia relationship"
+        assert spanned(source, find(source, "China—Russia")) == "China-Russia"
+
+    def test_three_dots_in_quote_match_ellipsis_in_source(self) -> None:
+        source = "and so… they met"
+        assert spanned(source, find(source, "so... they")) == "so… they"
+
+    def test_ellipsis_in_quote_matches_three_dots_in_source(self) -> None:
+        source = "and so... they met"
+        assert spanned(source, find(source, "so… they")) == "so... they"
+
+    def test_quote_ending_in_an_ellipsis_covers_it(self) -> None:
+        source = "first… second"
+        assert spanned(source, find(source, "first...")) == "first…"
+
+    def test_quote_starting_with_an_ellipsis_covers_it(self) -> None:
+        source = "first …second"
+        assert spanned(source, find(source, "...second")) == "…second"
+
+    def test_span_after_expanded_ellipses_and_collapsed_runs(self) -> None:
+        source = "a… b…   c\n\n\n d  target words here… end"
+        result = find(source, "target words here...")
+        assert spanned(source, result) == "target words here…"
+
+    def test_case_sensitive(self) -> None:
+        source = "Moscow and Beijing"
+        assert isinstance(find(source, "moscow and beijing"), NotFound)
+
+    def test_empty_quote_is_not_found(self) -> None:
+        assert find("some text", "  \n ") == NotFound(None)
+
+
+class TestSpanMapping:
+    def test_to_original_around_a_collapsed_run(self) -> None:
+        text = CanonicalText("ab   cd")
+        assert text.canonical == "ab cd"
+        assert [text.to_original(i) for i in range(6)] == [0, 1, 2, 5, 6, 7]
+
+    def test_to_original_around_an_expanded_ellipsis(self) -> None:
+        text = CanonicalText("a…b")
+        assert text.canonical == "a...b"
+        # the three dots all stand for the one original character
+        assert [text.to_original(i) for i in range(6)] == [0, 1, 1, 1, 2, 3]
+
+    def test_span_across_block_boundaries(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(anchoring, "BLOCK_CHARS", 4)
+        source = "aa  …  bb   cc…dd    ee"
+        text = CanonicalText(source)
+        assert text.canonical == "aa ... bb cc...dd ee"
+        result = anchor(text, "... bb cc...dd")
+        assert spanned(source, result) == "…  bb   cc…dd"
+
+    def test_block_boundary_inside_a_whitespace_run(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(anchoring, "BLOCK_CHARS", 3)
+        source = "ab" + " " * 10 + "cd"
+        text = CanonicalText(source)
+        assert text.canonical == "ab cd"
+        assert spanned(source, anchor(text, "b c")) == "b" + " " * 10 + "c"
+
+
+    def test_a_long_run_is_a_block_of_its_own(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(anchoring, "BLOCK_CHARS", 4)
+        source = "ab cd" + " " * 50 + "ef gh"
+        text = CanonicalText(source)
+        assert text.canonical == "ab cd ef gh"
+        assert list(text._block_original) == [0, 4, 5, 55, 59]  # the run is 5 to 55
+        assert spanned(source, anchor(text, "d ef")) == "d" + " " * 50 + "ef"
+        assert [text.to_original(i) for i in range(12)] == [
+            0, 1, 2, 3, 4, 5, 55, 56, 57, 58, 59, 60
+        ]
+
+
+class TestDisambiguation:
+    SOURCE = "Putin said yes. Later Xi said yes. Then Putin said no."
+
+    def test_two_occurrences_are_ambiguous(self) -> None:
+        result = find(self.SOURCE, "said yes")
+        assert isinstance(result, Ambiguous)
+        assert [m.start for m in result.matches] == [6, 25]
+        assert not result.more
+
+    def test_prefix_picks_one(self) -> None:
+        result = find(self.SOURCE, "said yes", prefix="Xi")
+        assert spanned(self.SOURCE, result) == "said yes"
+        assert isinstance(result, Match) and result.start == 25
+
+    def test_suffix_picks_one(self) -> None:
+        source = "yes, said he. yes! said she."
+        result = find(source, "yes", suffix="! said")
+        assert isinstance(result, Match) and result.start == 14
+
+    def test_prefix_and_suffix_are_folded_too(self) -> None:
+        source = "“one” — two. “one” — three."
+        result = find(source, "two", prefix='"one" -')
+        assert isinstance(result, Match) and spanned(source, result) == "two"
+
+    def test_context_that_fits_no_occurrence(self) -> None:
+        result = find(self.SOURCE, "said yes", prefix="Biden")
+        assert isinstance(result, ContextMismatch)
+        assert [m.start for m in result.matches] == [6, 25]
+
+    def test_context_for_a_unique_quote_must_still_fit(self) -> None:
+        result = find(self.SOURCE, "said no", suffix="maybe")
+        assert isinstance(result, ContextMismatch)
+
+    def test_second_match_differing_only_in_quote_or_dash_style_is_ambiguous(self) -> None:
+        source = "the “no limits” pact; later the \"no limits\" pact — again the ‘no limits’ pact"
+        result = find(source, '"no limits" pact')
+        assert isinstance(result, Ambiguous)
+        assert len(result.matches) == 2
+        source = "China–Russia ties and China-Russia ties"
+        result = find(source, "China—Russia ties")
+        assert isinstance(result, Ambiguous) and len(result.matches) == 2
+
+    def test_overlapping_occurrences_count(self) -> None:
+        result = find("aaa", "aa")
+        assert isinstance(result, Ambiguous)
+        assert result.matches == (Match(0, 2), Match(1, 3))
+
+    def test_too_many_occurrences_are_capped(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(anchoring, "MAX_OCCURRENCES", 5)
+        result = find("ab " * 20, "ab")
+        assert isinstance(result, Ambiguous)
+        assert result.more
+        assert len(result.matches) == 5
+
+
+class TestNotFound:
+    SOURCE = (
+        "The two leaders declared that the friendship between the two states has no limits,\n"
+        "and that there are no forbidden areas of cooperation.\n"
+    )
+
+    def test_closest_span_for_a_near_miss(self) -> None:
+        result = find(self.SOURCE, "there are no forbiden areas of co-operation")
+        assert isinstance(result, NotFound)
+        assert result.closest is not None
+        near = self.SOURCE[result.closest.start : result.closest.end]
+        assert "forbidden areas of cooperation" in near
+        assert near.startswith("there are no")
+
+    def test_nothing_close(self) -> None:
+        result = find(self.SOURCE, "Completely unrelated sentence about volcanoes erupting")
+        assert result == NotFound(None)
+
+    def test_closest_can_be_skipped(self) -> None:
+        result = anchor(
+            CanonicalText(self.SOURCE), "no forbiden areas", find_closest=False
+        )
+        assert result == NotFound(None)
+
+    def test_closest_of_a_long_quote_is_bounded_and_found(self) -> None:
+        paragraph = " ".join(f"word{i} alpha{i % 7} beta{i % 11}" for i in range(400))
+        quote = paragraph.replace("word300", "wrod300")
+        result = find(paragraph, quote)
+        assert isinstance(result, NotFound) and result.closest is not None
+        assert result.closest.start == 0
+
+
+# ---------------------------------------------------------------------------
+# Properties
+
+_ALPHABET = "ab c.\n\t\u00a0…'’\"“-–—x"
+_texts = st.text(alphabet=_ALPHABET, min_size=1, max_size=80)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_texts, data=st.data())
+def test_a_unique_slice_anchors_back_to_itself(text: str, data: st.DataObject) -> None:
+    """For a slice of the source that starts and ends on a character that is not
+    whitespace, and whose folded form occurs exactly once in the folded source,
+    ``anchor`` returns a Match whose ``[start, end)`` is exactly that slice."""
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = text[start:end]
+    assume(not quote[0].isspace() and not quote[-1].isspace())
+    canonical = CanonicalText(text)
+    needle = fold(quote)
+    assume(len(canonical.find_all(needle)) == 1)
+    assert anchor(canonical, quote) == Match(start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_texts, block=st.integers(1, 9), data=st.data())
+def test_unique_slices_anchor_back_whatever_the_block_size(
+    text: str, block: int, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = text[start:end]
+    assume(not quote[0].isspace() and not quote[-1].isspace())
+    saved = anchoring.BLOCK_CHARS
+    anchoring.BLOCK_CHARS = block
+    try:
+        canonical = CanonicalText(text)
+    finally:
+        anchoring.BLOCK_CHARS = saved
+    assert canonical.canonical == CanonicalText(text).canonical
+    assume(len(canonical.find_all(fold(quote))) == 1)
+    assert anchor(canonical, quote) == Match(start, end)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=80))
+def test_to_original_is_monotonic_and_ends_at_the_end(text: str) -> None:
+    canonical = CanonicalText(text)
+    mapped = [canonical.to_original(i) for i in range(len(canonical.canonical) + 1)]
+    assert mapped == sorted(mapped)
+    assert mapped[0] == 0 if text else mapped == [0]
+    assert mapped[-1] == len(text)
+    assert all(0 <= m <= len(text) for m in mapped)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=60) | st.text(alphabet=_ALPHABET, max_size=60))
+def test_fold_is_idempotent(text: str) -> None:
+    once = fold(text)
+    assert fold(once) == once
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=_ALPHABET, max_size=80))
+def test_canonical_text_is_the_fold_of_the_source(text: str) -> None:
+    assert CanonicalText(text).canonical.strip(" ") == fold(text)
