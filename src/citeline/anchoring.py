@@ -118,10 +118,13 @@ class ContextMismatch:
     matches: tuple[Match, ...]
 
 
+_BlockEdits = tuple[list[int], list[int], list[int], list[int]]
+
+
 class CanonicalText:
     """A source text folded for matching, with the way back to original offsets."""
 
-    __slots__ = ("_block_canon", "_block_original", "canonical", "original")
+    __slots__ = ("_block_canon", "_block_edits", "_block_original", "canonical", "original")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -149,6 +152,7 @@ class CanonicalText:
         self.canonical = "".join(parts)
         self._block_original = block_original
         self._block_canon = block_canon
+        self._block_edits: dict[int, _BlockEdits] = {}
 
     def to_original(self, canon_offset: int) -> int:
         """Map a canonical character offset to the original text.
@@ -170,18 +174,39 @@ class CanonicalText:
         local = canon_offset - self._block_canon[index]
         if local == 0:  # a block begins where an edit or a plain character begins
             return block_start
+        canon_starts, widths, original_starts, removed_after = self._edits(index, block_start,
+                                                                          block_end)
+        edit = bisect_right(canon_starts, local) - 1
+        if edit < 0:
+            return block_start + local
+        if local < canon_starts[edit] + widths[edit]:
+            return block_start + original_starts[edit]
+        return min(block_start + local + removed_after[edit], len(self.original))
+
+    def _edits(self, index: int, block_start: int, block_end: int) -> _BlockEdits:
+        """The edits of one block (computed once, on first use): where each starts in
+        canonical and original characters, its canonical width, and how many
+        original characters more than canonical ones lie up to its end."""
+        cached = self._block_edits.get(index)
+        if cached is not None:
+            return cached
         folded = fold_characters(self.original[block_start:block_end])
-        removed = 0  # original characters minus canonical characters so far
-        for edit in _EDITS.finditer(folded):
-            edit_start, edit_end = edit.span()
-            canon_start = edit_start - removed
-            if local < canon_start:
-                break
-            canon_width = 1 if folded[edit_start] == " " else 3
-            if local < canon_start + canon_width:
-                return block_start + edit_start
-            removed += (edit_end - edit_start) - canon_width
-        return min(block_start + local + removed, len(self.original))
+        canon_starts: list[int] = []
+        widths: list[int] = []
+        original_starts: list[int] = []
+        removed_after: list[int] = []
+        removed = 0
+        for match in _EDITS.finditer(folded):
+            edit_start, edit_end = match.span()
+            width = 1 if folded[edit_start] == " " else 3
+            canon_starts.append(edit_start - removed)
+            widths.append(width)
+            original_starts.append(edit_start)
+            removed += (edit_end - edit_start) - width
+            removed_after.append(removed)
+        edits = (canon_starts, widths, original_starts, removed_after)
+        self._block_edits[index] = edits
+        return edits
 
     def span(self, canon_start: int, canon_end: int) -> Match:
         """Map a canonical span back to the original characters it covers."""

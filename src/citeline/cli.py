@@ -131,7 +131,8 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     chosen = choose_events_path(getattr(args, "events", None))
-    result = load(chosen.path)
+    # validate always checks everything; the other commands may use the cache
+    result = load(chosen.path, use_cache=args.command != "validate")
     if result.unreadable:
         _print_diagnostics(result.diagnostics, sys.stderr)
         return EXIT_USAGE
@@ -150,7 +151,7 @@ def _main(argv: Sequence[str] | None) -> int:
         return _show(timeline, args.id, args.format, sys.stdout)
     if command == "export":
         return _export(timeline, args.format, args.output)
-    return _browse(timeline, chosen.path, args.event, result.diagnostics)
+    return _browse(result, chosen.path, args.event)
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
@@ -290,15 +291,15 @@ def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
     return EXIT_OK
 
 
-def _browse(
-    timeline: Timeline, path: Path, event_id: str | None, diagnostics: Sequence[Diagnostic]
-) -> int:
+def _browse(result: LoadResult, path: Path, event_id: str | None) -> int:
+    timeline = result.timeline
+    assert timeline is not None
     if event_id is not None and timeline.event(event_id) is None:
         print(_unknown_event_message(timeline, event_id), file=sys.stderr)
         return EXIT_USAGE
     from citeline.tui.app import make_app
 
-    app = make_app(timeline, path, select_event=event_id)
+    app = make_app(timeline, path, select_event=event_id, load_result=result)
     app.run()
     return app.return_code or EXIT_OK
 

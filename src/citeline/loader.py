@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from citeline import cache
 from citeline.anchoring import (
     MAX_OCCURRENCES,
     Ambiguous,
@@ -65,6 +66,10 @@ class LoadResult:
     source_paths: tuple[Path, ...] = ()
     #: the events file itself could not be read as text (missing, too big, binary, ...)
     unreadable: bool = False
+    #: digest of the events file's text, the key of the cache (``None`` if unreadable)
+    events_digest: str | None = None
+    #: the timeline came from the cache of an earlier, identical load
+    from_cache: bool = False
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -79,19 +84,42 @@ def load_timeline(path: Path | str) -> Timeline:
     return result.timeline
 
 
-def load(path: Path | str, display_name: str | None = None) -> LoadResult:
+def load(
+    path: Path | str, display_name: str | None = None, *, use_cache: bool = False
+) -> LoadResult:
     """Read, parse and check the events file at ``path``.
 
     ``display_name`` is how the file is named in diagnostics (default: ``path``);
     source files are named relative to its folder. Never raises for bad input:
-    every problem comes back as a diagnostic.
+    every problem comes back as a diagnostic. With ``use_cache``, a timeline
+    cached from exactly the same events text and source texts is returned
+    without parsing again (see :mod:`citeline.cache`); nothing is written here.
     """
     path = Path(path)
     name = display_name or str(path)
     data = _read_events_file(path, name)
     if isinstance(data, Diagnostic):
         return LoadResult(None, (data,), unreadable=True)
-    return load_text(data, path, name)
+    key = cache.digest(data)
+    if use_cache and cache.enabled():
+        hit = cache.lookup(path, name, key)
+        if hit is not None:
+            timeline, diagnostics = hit
+            sources = tuple(path.parent / s.file for s in timeline.sources)
+            return LoadResult(timeline, diagnostics, sources, events_digest=key, from_cache=True)
+    return replace(load_text(data, path, name), events_digest=key)
+
+
+def remember(path: Path | str, result: LoadResult, display_name: str | None = None) -> None:
+    """Cache a valid, freshly checked timeline for the next start (errors ignored)."""
+    if result.timeline is None or result.from_cache or result.events_digest is None:
+        return
+    if cache.enabled():
+        path = Path(path)
+        cache.store(
+            path, display_name or str(path), result.events_digest, result.timeline,
+            result.diagnostics,
+        )
 
 
 def _read_events_file(path: Path, name: str) -> str | Diagnostic:
@@ -177,6 +205,7 @@ class _Checker:
         self.source_texts: dict[str, SourceText | None] = {}
         self.canonical: dict[str, CanonicalText] = {}
         self.cited: set[str] = set()  # source ids named by any passage, valid or not
+        self.source_text = ""  # the events file's text, once run() has it
         self.source_paths: list[Path] = []  # every file: inside the folder, readable or not
         #: characters of source text still to be searched for the closest text of
         #: quotes that are not found: bounds the cost of many such quotes
@@ -214,6 +243,7 @@ class _Checker:
     # -- the run -------------------------------------------------------------
 
     def run(self, text: str) -> LoadResult:
+        self.source_text = text
         read = read_yaml(text)
         for problem in read.problems:
             self.error(problem.line, problem.column, problem.message)
@@ -470,7 +500,7 @@ class _Checker:
             return parse_date(raw)
         except DateError as error:
             column = value.column
-            if value.verbatim:  # else the offset into the value is no offset into the file
+            if value.is_verbatim(self.source_text):  # else the offset is no place in the file
                 column += (1 if value.style in ("'", '"') else 0) + error.offset
             self.error(value.line, column, error.message)
             return None

@@ -69,9 +69,23 @@ class Node:
     style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
     #: already reported as a problem (an alias, a tag): say nothing more about it
     reported: bool = False
-    #: a scalar whose value stands in the file character for character, from
-    #: ``column`` on (after the opening quote, if quoted): offsets into it are places
-    verbatim: bool = False
+    #: character offsets of the node's start and end in the text it was read from
+    start_index: int = 0
+    end_index: int = 0
+
+    def is_verbatim(self, text: str) -> bool:
+        """Whether this scalar's value stands in ``text`` character for character,
+        from ``column`` on (after the opening quote, if quoted), so that offsets into
+        the value are places in the file. Block scalars never are (they begin on the
+        next line); folded lines and escapes make a value differ from its text."""
+        if self.kind != "scalar" or not isinstance(self.value, str):
+            return False
+        start, end = self.start_index, self.end_index
+        if self.style in ("'", '"'):
+            start, end = start + 1, end - 1
+        elif self.style is not None:
+            return False
+        return end - start == len(self.value) and text[start:end] == self.value
 
     @property
     def is_null(self) -> bool:
@@ -301,15 +315,6 @@ class _Builder:
             return
         mapping[pair.key] = pair
 
-    def verbatim(self, event: yaml.ScalarEvent, value: str, style: str | None) -> bool:
-        """Whether the scalar's value is exactly its text in the file (no folding, escapes)."""
-        start, end = event.start_mark.index, event.end_mark.index
-        if style in ("'", '"'):
-            start, end = start + 1, end - 1
-        elif style is not None:  # block scalars begin on the next line
-            return False
-        return end - start == len(value) and self.text[start:end] == value
-
     def run(self, parser: _Parser) -> Node | None:
         documents = 0
         while True:
@@ -351,8 +356,10 @@ class _Builder:
                 style = event.style or None
                 if style is None and event.implicit[0] and _NULL.match(value or ""):
                     value = None
-                node = Node("scalar", line, column, value, style, reported=bad_tag)
-                node.verbatim = value is not None and self.verbatim(event, value, style)
+                node = Node(
+                    "scalar", line, column, value, style, bad_tag,
+                    event.start_mark.index, event.end_mark.index,
+                )
                 self.attach(node, reported=bad_tag)
                 continue
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:

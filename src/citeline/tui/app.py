@@ -9,7 +9,7 @@ from textual import on, work
 from textual.app import App
 from textual.screen import Screen
 
-from citeline.loader import LoadResult, load
+from citeline.loader import LoadResult, load, remember
 from citeline.model import Timeline
 from citeline.tui.commands import bindings
 from citeline.tui.history import History, Place
@@ -48,8 +48,10 @@ class CitelineApp(App[int]):
         *,
         select_event: str | None = None,
         watch: bool = True,
+        load_result: LoadResult | None = None,
     ) -> None:
         super().__init__()
+        self._load_result = load_result
         self.timeline = timeline
         self.events_path = events_path
         self._initial_event = select_event
@@ -71,6 +73,13 @@ class CitelineApp(App[int]):
         if self._watch:
             self._snapshot = self._current_snapshot(self.timeline)
             self.set_interval(RELOAD_INTERVAL, self._check_files)
+        if self._load_result is not None and not self._load_result.from_cache:
+            self._remember(self._load_result)
+
+    @work(thread=True, group="cache")
+    def _remember(self, result: LoadResult) -> None:
+        """Cache the freshly checked timeline, after the first frame, off the UI thread."""
+        remember(self.events_path, result)
 
     # -- navigation ------------------------------------------------------------------
 
@@ -241,6 +250,7 @@ class CitelineApp(App[int]):
         if current == self._snapshot:
             return
         result = load(self.events_path)
+        remember(self.events_path, result)
         new_snapshot = self._current_snapshot(result.timeline, result.source_paths)
         # a file written between the stat and the read is caught on the next poll
         self.call_from_thread(self._apply_reload, result, new_snapshot)
@@ -305,6 +315,13 @@ def make_app(
     *,
     select_event: str | None = None,
     watch: bool = True,
+    load_result: LoadResult | None = None,
 ) -> CitelineApp:
-    """The one factory the CLI and the tests build the browser with."""
-    return CitelineApp(timeline, events_path, select_event=select_event, watch=watch)
+    """The one factory the CLI and the tests build the browser with.
+
+    ``load_result``, when given, is cached after the first frame for a quick
+    next start (unless it came from the cache already).
+    """
+    return CitelineApp(
+        timeline, events_path, select_event=select_event, watch=watch, load_result=load_result
+    )

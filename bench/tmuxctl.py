@@ -1,0 +1,193 @@
+"""A private tmux server driven through one control-mode client.
+
+Every pane is 120x36 (``-x``/``-y``, no status line; the control client
+ignores sizes). Commands go
+over the control client's pipe, so polling a pane with ``capture-pane`` costs
+a round trip of well under a millisecond instead of a process start; that
+keeps the poll fine-grained without eating the CPU the measured app needs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+
+WIDTH = 120
+HEIGHT = 36
+
+
+class TmuxError(RuntimeError):
+    """tmux is missing or a command failed."""
+
+
+def quote(arg: str) -> str:
+    """Quote ``arg`` for tmux's command parser."""
+    if "'" not in arg:
+        return f"'{arg}'"
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"').replace("$", "\\$")
+    return f'"{escaped}"'
+
+
+class Tmux:
+    """A tmux server on its own socket, with a control client attached to it."""
+
+    def __init__(self, socket_name: str | None = None) -> None:
+        binary = shutil.which("tmux")
+        if binary is None:
+            raise TmuxError("tmux is not installed")
+        self.binary = binary
+        self.socket = socket_name or f"citeline-bench-{os.getpid()}"
+        base = [binary, "-L", self.socket, "-f", "/dev/null"]
+        started = subprocess.run(
+            [*base, "new-session", "-d", "-s", "keeper", "-x", str(WIDTH), "-y", str(HEIGHT),
+             "sleep", "86400"],
+            capture_output=True, text=True, check=False,
+        )
+        if started.returncode != 0:
+            raise TmuxError(f"cannot start tmux: {started.stderr.strip()}")
+        self.proc = subprocess.Popen(
+            [*base, "-C", "attach-session", "-t", "keeper", "-f", "no-output,ignore-size"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0,
+        )
+        self._sync()
+        terminal = "tmux-256color" if shutil.which("infocmp") and subprocess.run(
+            ["infocmp", "tmux-256color"], capture_output=True, check=False
+        ).returncode == 0 else "screen-256color"
+        for option in (
+            "set-option -g status off",
+            "set-option -g escape-time 0",
+            "set-option -g remain-on-exit off",
+            f"set-option -g default-terminal {terminal}",
+            "set-option -g history-limit 0",
+        ):
+            self.command(option)
+
+    # -- the control protocol ----------------------------------------------------
+
+    def _readline(self) -> str:
+        assert self.proc.stdout is not None
+        raw = self.proc.stdout.readline()
+        if not raw:
+            raise TmuxError("the tmux control client went away")
+        return raw.decode("utf-8", "replace").rstrip("\n")
+
+    def _sync(self) -> None:
+        """Skip what the attach printed, up to the answer of a marker command."""
+        self._write("display-message -p citeline-bench-sync")
+        while True:
+            ok, lines = self._read_block()
+            if ok and lines == ["citeline-bench-sync"]:
+                return
+
+    def _write(self, line: str) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(line.encode("utf-8") + b"\n")
+
+    def _read_block(self) -> tuple[bool, list[str]]:
+        while True:
+            line = self._readline()
+            if line.startswith("%begin"):
+                break
+            if line.startswith("%exit"):
+                raise TmuxError("the tmux control client was detached")
+        lines: list[str] = []
+        while True:
+            line = self._readline()
+            if line.startswith("%end"):
+                return True, lines
+            if line.startswith("%error"):
+                return False, lines
+            lines.append(line)
+
+    def command(self, line: str, check: bool = True) -> list[str]:
+        """Run one tmux command; its output lines (raises on error when ``check``)."""
+        ok, lines = self.try_command(line)
+        if not ok and check:
+            raise TmuxError(f"tmux {line!r}: {' '.join(lines)}")
+        return lines if ok else []
+
+    def try_command(self, line: str) -> tuple[bool, list[str]]:
+        """Run one tmux command: (succeeded, output lines)."""
+        self._write(line)
+        ok, lines = self._read_block()
+        if not ok:
+            # tmux 3.3 in control mode can fail the command right after a failed target
+            # lookup with that lookup's error; one harmless command clears it
+            self._write("display-message -p ok")
+            self._read_block()
+        return ok, lines
+
+    # -- sessions ------------------------------------------------------------------
+
+    def start(self, name: str, argv: Sequence[str], env: dict[str, str] | None = None) -> None:
+        """Start ``argv`` in a new detached 120x36 session called ``name``."""
+        parts = ["new-session", "-d", "-s", quote(name), "-x", str(WIDTH), "-y", str(HEIGHT)]
+        for key, value in (env or {}).items():
+            parts += ["-e", quote(f"{key}={value}")]
+        parts.append("--")
+        parts += [quote(a) for a in argv]
+        self.command(" ".join(parts))
+
+    def capture(self, name: str) -> list[str] | None:
+        """The visible lines of the session's pane, or ``None`` when it has ended."""
+        ok, lines = self.try_command(f"capture-pane -p -t {quote(name)}")
+        return lines if ok else None
+
+    def alive(self, name: str) -> bool:
+        return name in self.command("list-sessions -F '#{session_name}'")
+
+    def keys(self, name: str, *keys: str, literal: bool = False) -> None:
+        flag = " -l" if literal else ""
+        self.command(f"send-keys{flag} -t {quote(name)} " + " ".join(quote(k) for k in keys))
+
+    def wait_for(
+        self,
+        name: str,
+        predicate: Callable[[list[str]], bool],
+        timeout: float,
+        interval: float = 0.001,
+    ) -> float:
+        """Poll the pane until ``predicate(lines)``; the ``perf_counter`` when it held."""
+        deadline = time.perf_counter() + timeout
+        while True:
+            lines = self.capture(name)
+            now = time.perf_counter()
+            if lines is None:
+                raise TmuxError(f"session {name} ended while waiting")
+            if predicate(lines):
+                return now
+            if now > deadline:
+                tail = "\n".join(lines[:6])
+                raise TimeoutError(f"no expected screen in {name} after {timeout:.0f} s:\n{tail}")
+            time.sleep(interval)
+
+    def wait_gone(self, name: str, timeout: float) -> bool:
+        """Wait for the session to end; kill it after ``timeout``. True if it ended itself."""
+        deadline = time.perf_counter() + timeout
+        while self.alive(name):
+            if time.perf_counter() > deadline:
+                self.command(f"kill-session -t {quote(name)}", check=False)
+                return False
+            time.sleep(0.01)
+        return True
+
+    def close(self) -> None:
+        """Stop this private server (only ours: it has its own socket)."""
+        with contextlib.suppress(TmuxError, OSError):
+            self.command("kill-server", check=False)
+        try:
+            self.proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        subprocess.run([self.binary, "-L", self.socket, "kill-server"],
+                       capture_output=True, check=False)
+
+    def __enter__(self) -> Tmux:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
