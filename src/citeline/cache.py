@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from citeline import __version__
 from citeline.diagnostics import Diagnostic, Severity
@@ -24,6 +24,7 @@ from citeline.model import Event, EventDate, Location, PartialDate, Passage, Sou
 from citeline.source_files import SourceFileError, read_source
 
 FORMAT = 1
+T = TypeVar("T")
 ENV_DISABLE = "CITELINE_NO_CACHE"
 
 
@@ -177,16 +178,31 @@ def _partial(parts: list[int | None] | None) -> PartialDate | None:
     return None if parts is None else PartialDate(parts[0], parts[1], parts[2])  # type: ignore[arg-type]
 
 
+def _frozen(cls: type[T], **fields: Any) -> T:
+    """An instance of a frozen model dataclass, built from fields already checked.
+
+    A frozen dataclass's ``__init__`` sets each field through
+    ``object.__setattr__``; for the tens of thousands of passages of a large
+    timeline that is most of a warm start. The fields here come from a
+    timeline that was validated when it was cached, so they are set at once.
+    """
+    instance = object.__new__(cls)
+    instance.__dict__.update(fields)
+    return instance
+
+
 def _rebuild_event(row: list[Any], texts: dict[str, str], name: str) -> Event:
     ident, title, date, summary, place, participants, tags, location, passages = row
     start, end, qualifier, raw, is_interval = date
-    return Event(
+    return _frozen(
+        Event,
         id=ident,
         title=title,
         date=EventDate(_partial(start), _partial(end), qualifier, raw, is_interval),
         summary=summary,
         passages=tuple(
-            Passage(
+            _frozen(
+                Passage,
                 source_id=source_id,
                 quote=quote,
                 start=start_offset,

@@ -213,9 +213,17 @@ class Timeline:
         """Position of the event in timeline order."""
         return self._index_by_id.get(event_id)
 
-    def citations(self, source_id: str) -> Iterator[tuple[Event, Passage]]:
-        """Every (event, passage) that quotes the source, in timeline order."""
+    @cached_property
+    def _citations_by_source(self) -> dict[str, list[tuple[Event, Passage]]]:
+        by_source: dict[str, list[tuple[Event, Passage]]] = {s.id: [] for s in self.sources}
         for event in self.events:
             for passage in event.passages:
-                if passage.source_id == source_id:
-                    yield event, passage
+                by_source.setdefault(passage.source_id, []).append((event, passage))
+        return by_source
+
+    def citations(self, source_id: str) -> Iterator[tuple[Event, Passage]]:
+        """Every (event, passage) that quotes the source, in timeline order.
+
+        The index behind it is built once, on first use, for all sources.
+        """
+        return iter(self._citations_by_source.get(source_id, ()))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 #: The largest source text citeline reads, in bytes.
@@ -56,14 +57,37 @@ def resolve_source_path(root: Path, written: str) -> Path:
             " into the folder of the events file"
         )
     path = root / written
-    real_root = Path(os.path.realpath(root))
-    relative = Path(os.path.normpath(written))
-    if Path(os.path.realpath(path)) != real_root / relative:
+    if _goes_through_link(_real_root(str(root)), os.path.normpath(written)):
         raise SourceFileError(
             f"'{written}' goes through a symbolic link; copy the file itself into the"
             " events folder"
         )
     return path
+
+
+@lru_cache(maxsize=16)
+def _real_root(root: str) -> str:
+    """The events folder with its own links resolved (the user chose it as it is)."""
+    return os.path.realpath(root)
+
+
+def _goes_through_link(real_root: str, relative: str) -> bool:
+    """Whether any part of ``relative`` below ``real_root`` is a symbolic link.
+
+    One ``lstat`` per part below the folder, rather than resolving the whole
+    path from ``/`` as ``realpath`` does.
+    """
+    current = real_root
+    for part in relative.split(os.sep):
+        if part in ("", "."):
+            continue
+        current = os.path.join(current, part)
+        try:
+            if stat.S_ISLNK(os.lstat(current).st_mode):
+                return True
+        except OSError:
+            return False  # missing: reading it reports that
+    return False
 
 
 def read_source(root: Path, written: str) -> SourceText:
