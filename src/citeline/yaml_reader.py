@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from citeline.sanitize import excerpt
+from citeline.source_files import line_starts_of
 
 try:  # libyaml's parser, when PyYAML was built with it (it is not re-exported by ``yaml``)
     from yaml._yaml import CParser as _Parser
@@ -142,13 +143,7 @@ class _Places:
         self.length = len(text)
         #: no other line breaks: the marks' own line and column are right (and cheaper)
         self.plain = not any(c in text for c in "\r\x85\u2028\u2029")
-        starts = [0]
-        find = text.find
-        position = find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
-        self.starts = starts
+        self.starts = line_starts_of(text)
 
     def of(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))
