@@ -886,8 +886,15 @@ class TestShippedTimeline:
         assert [str(d) for d in result.diagnostics] == []
         assert result.timeline is not None
 
-    def test_is_the_bundled_one_in_a_checkout(self) -> None:
-        assert bundled_events().resolve() == (REPO / "events.yaml").resolve()
+    def test_the_bundled_timeline_is_this_one(self) -> None:
+        """Installed or run from the checkout, the bundled timeline and its seeds are
+        byte for byte the checkout's own."""
+        bundled = bundled_events()
+        assert bundled.read_bytes() == (REPO / "events.yaml").read_bytes()
+        seeds = sorted((REPO / "seeds").iterdir())
+        assert seeds
+        for seed in seeds:
+            assert (bundled.parent / "seeds" / seed.name).read_bytes() == seed.read_bytes()
 
     @pytest.mark.parametrize(
         ("event_id", "start", "end"),
