@@ -155,3 +155,36 @@ def test_markup_and_escapes_show_literally(
     assert term.title() == before
     term.send("q")
     assert _wait_rc(rc_file) == 0
+
+
+def test_live_reload_through_a_broken_and_a_fixed_save(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    folder = tmp_path / "live"
+    folder.mkdir()
+    (folder / "s.txt").write_text("The bridge opened in May. Crowds came.\n", encoding="utf-8")
+    good = (
+        "title: Live timeline\n"
+        "sources:\n  - id: s\n    file: s.txt\n    title: Town paper\n"
+        "events:\n  - id: bridge\n    title: Bridge opens\n    date: '2021-05'\n"
+        "    summary: The bridge opens.\n"
+        "    passages:\n      - source: s\n        quote: The bridge opened in May.\n"
+    )
+    events = folder / "events.yaml"
+    events.write_text(good, encoding="utf-8")
+    rc_file = tmp_path / "rc"
+    term = terminal(f"--events {events}", rc_file)
+    term.wait_for(lambda s: "Bridge opens" in s)
+    # a half-written save
+    events.write_text(good[: len(good) // 2] + "\n  - [", encoding="utf-8")
+    screen = term.wait_for(lambda s: "showing the last good timeline" in s)
+    assert "Bridge opens" in screen  # still there
+    assert "events.yaml:" in screen  # the diagnostics, placed
+    # the fix, with a renamed event
+    events.write_text(good.replace("Bridge opens", "Bridge finally opens"), encoding="utf-8")
+    screen = term.wait_for(
+        lambda s: "Bridge finally opens" in s and "showing the last good" not in s
+    )
+    assert "Traceback" not in screen
+    term.send("q")
+    assert _wait_rc(rc_file) == 0
