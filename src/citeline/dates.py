@@ -23,9 +23,8 @@ from dataclasses import dataclass
 
 from dateutil.parser import ParserError, parserinfo
 from dateutil.parser import parse as _dateutil_parse
-from dateutil.relativedelta import relativedelta
 
-from citeline.model import EventDate, PartialDate, Precision
+from citeline.model import EventDate, PartialDate
 
 __all__ = ["DateError", "describe_gap", "format_date", "parse_date"]
 
@@ -473,42 +472,44 @@ def _format_range(start: PartialDate, end: PartialDate) -> str:
 # Gaps
 
 
-_ORDER = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.DAY: 2}
-
-
 def describe_gap(earlier: EventDate, later: EventDate) -> str | None:
     """The time from the end of ``earlier`` to the start of ``later``.
 
     ``"3 days"``, ``"7 months"``, ``"1 year 2 months"``, ``"2 years"``, counted
     at the coarser precision of the two dates; ``None`` when either side is
     open there or the two overlap or touch.
+
+    Whole calendar months as ``relativedelta`` counts them (31 Jan to 28 Feb
+    is a month), in integer arithmetic: this runs for every pair of
+    neighbouring events when the browser lists a timeline.
     """
-    if earlier.end is None or later.start is None:
+    since, until = earlier.end, later.start
+    if since is None or until is None:
         return None
-    precision = min(earlier.end.precision, later.start.precision, key=_ORDER.__getitem__)
-    since = _truncate(earlier.end, precision)
-    until = _truncate(later.start, precision)
-    if until <= since:
+    if since.month is None or until.month is None:  # year precision
+        years = until.year - since.year
+        return _plural(years, "year") if years > 0 else None
+    if since.day is None or until.day is None:  # month precision
+        months = (until.year - since.year) * 12 + until.month - since.month
+        return _describe_months(months) if months > 0 else None
+    start = (since.year, since.month, since.day)
+    end = (until.year, until.month, until.day)
+    if end <= start:
         return None
-    return _describe(relativedelta(until, since))
+    months = (until.year - since.year) * 12 + until.month - since.month
+    if until.day < since.day and until.day < calendar.monthrange(until.year, until.month)[1]:
+        months -= 1  # the day of the month is not reached yet (nor clipped to the month's end)
+    if months > 0:
+        return _describe_months(months)
+    return _plural((_dt.date(*end) - _dt.date(*start)).days, "day")
 
 
-def _truncate(date: PartialDate, precision: Precision) -> _dt.date:
-    """The calendar day that stands for ``date`` at ``precision``."""
-    if precision is Precision.YEAR:
-        return _dt.date(date.year, 1, 1)
-    if precision is Precision.MONTH:
-        return _dt.date(date.year, date.month or 1, 1)
-    return date.last_day()
-
-
-def _describe(delta: relativedelta) -> str:
-    if delta.years:
-        text = _plural(delta.years, "year")
-        return f"{text} {_plural(delta.months, 'month')}" if delta.months else text
-    if delta.months:
-        return _plural(delta.months, "month")
-    return _plural(delta.days, "day")
+def _describe_months(months: int) -> str:
+    years, months = divmod(months, 12)
+    if years:
+        text = _plural(years, "year")
+        return f"{text} {_plural(months, 'month')}" if months else text
+    return _plural(months, "month")
 
 
 def _plural(count: int, unit: str) -> str:

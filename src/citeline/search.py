@@ -3,9 +3,18 @@
 Case-insensitive; every word of the query must appear somewhere in the event
 (in any field). The index is one folded string per event, so a query is a
 few substring tests per event and stays linear in the size of the timeline.
+
+Building the index reads every event once. The browser builds it a slice at
+a time between key presses after its first frame (:meth:`SearchIndex.build_steps`),
+so that no key waits for more than one slice; a query that comes before it is
+ready finishes it on the spot (:meth:`SearchIndex.build`, which any thread may
+call; nothing is ever built twice).
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
 
 from citeline.model import Event, Timeline
 
@@ -28,13 +37,53 @@ class SearchIndex:
     """Answers queries over one timeline's events."""
 
     def __init__(self, timeline: Timeline) -> None:
-        self._haystacks: list[str] | None = None
+        self._haystacks: list[str] | None = None  # set, whole, once every event is in
+        self._partial: list[str] = []  # the haystacks of the first events, while building
         self._timeline = timeline
+        self._lock = threading.Lock()
+        # the last query's terms and hits: a query that only adds letters or words
+        # (each earlier term is part of a new one) can only match among those hits
+        self._last: tuple[tuple[str, ...], list[int]] | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Whether the index is built (a query will not have to wait)."""
+        return self._haystacks is not None
+
+    def build(self) -> None:
+        """Build (the rest of) the index now, from any thread; a second caller waits."""
+        with self._lock:
+            if self._haystacks is None:
+                events = self._timeline.events
+                partial = self._partial
+                partial.extend(_haystack(e) for e in events[len(partial) :])
+                self._haystacks = partial  # handed over whole, by one assignment
+
+    def build_steps(self, chunk: int = 400) -> Iterator[int]:
+        """Build the index ``chunk`` events at a time, yielding after each slice.
+
+        Yields the number of events indexed so far; ends when the index is ready.
+        """
+        events = self._timeline.events
+        while self._haystacks is None:
+            with self._lock:
+                if self._haystacks is not None:
+                    break
+                partial = self._partial
+                start = len(partial)
+                partial.extend(_haystack(e) for e in events[start : start + chunk])
+                if len(partial) >= len(events):
+                    self._haystacks = partial
+                    break
+            yield len(partial)
 
     def _ensure(self) -> list[str]:
-        if self._haystacks is None:
-            self._haystacks = [_haystack(e) for e in self._timeline.events]
-        return self._haystacks
+        haystacks = self._haystacks
+        if haystacks is None:
+            self.build()
+            haystacks = self._haystacks
+            assert haystacks is not None
+        return haystacks
 
     def search(self, query: str) -> list[int]:
         """Indexes (into ``timeline.events``) of the events matching every word."""
@@ -42,9 +91,19 @@ class SearchIndex:
         haystacks = self._ensure()
         if not terms:
             return list(range(len(haystacks)))
+        candidates: list[int] | range = range(len(haystacks))
+        if self._last is not None:
+            last_terms, last_hits = self._last
+            if all(any(old in new for new in terms) for old in last_terms):
+                candidates = last_hits
         first, *rest = terms
-        return [
-            i
-            for i, hay in enumerate(haystacks)
-            if first in hay and all(term in hay for term in rest)
-        ]
+        if not rest:
+            hits = [i for i in candidates if first in haystacks[i]]
+        else:
+            hits = [
+                i
+                for i in candidates
+                if first in (hay := haystacks[i]) and all(term in hay for term in rest)
+            ]
+        self._last = (terms, hits)
+        return hits

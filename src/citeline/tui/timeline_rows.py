@@ -1,51 +1,174 @@
 """The rows of the timeline list: year headings, events and the gaps between them.
 
-Pure data built once per timeline (and per search filter), so the widget only
-has to look rows up while rendering the visible ones.
+:class:`TimelineRows` holds what every row shows for one timeline, worked out
+once per timeline: the year of each event, and the gap between each event
+and the next (date texts are formatted the first time a row is drawn). A
+list of rows, for the whole timeline or for the hits of a search, is then a
+cheap walk over integers (:class:`Rows`), and the widget only looks rows up
+while rendering the visible ones.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Sequence
 
 from citeline.dates import describe_gap, format_date
 from citeline.model import Event, Timeline
 
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    kind: str  # "year", "event" or "gap"
-    text: str  # heading, gap description, or the event's date display
-    event_index: int = -1  # index into timeline.events for event rows
+#: Row kinds.
+EVENT, YEAR, GAP = 0, 1, 2
 
 
 def year_of(event: Event) -> int:
+    """The year an event is listed under: of its start (of its end when open at the start)."""
     anchor = event.date.start or event.date.end
     assert anchor is not None
     return anchor.year
 
 
-def build_rows(timeline: Timeline, indexes: list[int] | None = None) -> list[Row]:
-    """Rows for the events at ``indexes`` (all when ``None``), in timeline order.
+class Rows:
+    """One list of rows, as parallel sequences of integers.
 
-    Gap markers are shown only between neighbours in the full timeline, not
-    between two search hits that happen to be adjacent in the filtered list.
+    Row ``n`` is of kind ``kinds[n]``; ``refs[n]`` is the event's index (into
+    ``timeline.events``) for an event row, the year for a year heading, and
+    for a gap the index of the event after the gap. ``event_rows[i]`` is the
+    row of the ``i``-th event shown, ``event_indexes[i]`` its index in the
+    timeline (ascending).
     """
-    events = timeline.events
-    chosen = range(len(events)) if indexes is None else indexes
-    rows: list[Row] = []
-    last_year: int | None = None
-    previous: int | None = None
-    for index in chosen:
-        event = events[index]
-        year = year_of(event)
-        if previous is not None and previous == index - 1:
-            gap = describe_gap(events[previous].date, event.date)
-            if gap:
-                rows.append(Row("gap", gap))
-        if year != last_year:
-            rows.append(Row("year", str(year)))
-            last_year = year
-        rows.append(Row("event", format_date(event.date), index))
-        previous = index
+
+    __slots__ = ("event_indexes", "event_rows", "kinds", "refs")
+
+    def __init__(
+        self,
+        kinds: list[int],
+        refs: list[int],
+        event_rows: list[int],
+        event_indexes: Sequence[int],
+    ) -> None:
+        self.kinds = kinds
+        self.refs = refs
+        self.event_rows = event_rows
+        self.event_indexes = event_indexes
+
+    def __len__(self) -> int:
+        return len(self.kinds)
+
+    def position_of(self, event_index: int) -> int | None:
+        """Which event shown (0-based) is ``event_index``; ``None`` when it is not shown."""
+        indexes = self.event_indexes
+        position = bisect_left(indexes, event_index)
+        if position < len(indexes) and indexes[position] == event_index:
+            return position
+        return None
+
+
+class TimelineRows:
+    """Per-timeline row data: years, gap texts, date texts (formatted lazily)."""
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        events = timeline.events
+        count = len(events)
+        years = [0] * count
+        #: ``gaps[i]``: the gap between event ``i - 1`` and event ``i`` (``None``: none shown)
+        gaps: list[str | None] = [None] * count
+        previous = None
+        for index, event in enumerate(events):  # one pass: this runs as the browser opens
+            date = event.date
+            years[index] = (date.start or date.end).year  # type: ignore[union-attr]
+            if previous is not None:
+                gaps[index] = describe_gap(previous, date)
+            previous = date
+        self._years = years
+        self._gaps = gaps
+        self._dates: list[str | None] = [None] * count
+        self._all: Rows | None = None
+        self._axis_days: tuple[list[int], int, int] | None = None
+
+    def year(self, index: int) -> int:
+        return self._years[index]
+
+    def gap_text(self, index: int) -> str:
+        """The gap shown above event ``index`` (between it and the event before)."""
+        return self._gaps[index] or ""
+
+    def date_text(self, index: int) -> str:
+        text = self._dates[index]
+        if text is None:
+            text = self._dates[index] = format_date(self.timeline.events[index].date)
+        return text
+
+    def axis_days(self) -> tuple[list[int], int, int] | None:
+        """For the time axis: each event's day (its first, or its last when open at the
+        start) as a proleptic ordinal, and the first and last day of the timeline.
+
+        ``None`` for a timeline without events.
+        """
+        if self._axis_days is None:
+            starts: list[int] = []
+            ends: list[int] = []
+            anchors: list[int] = []
+            for event in self.timeline.events:
+                date = event.date
+                first = date.start.first_day().toordinal() if date.start else None
+                last = date.end.last_day().toordinal() if date.end else None
+                if first is not None:
+                    starts.append(first)
+                if last is not None:
+                    ends.append(last)
+                anchor = first if first is not None else last
+                assert anchor is not None
+                anchors.append(anchor)
+            if not anchors:
+                return None
+            days = starts + ends
+            self._axis_days = (anchors, min(days), max(days))
+        return self._axis_days
+
+    def rows(self, indexes: Sequence[int] | None = None) -> Rows:
+        """Rows for the events at ``indexes`` (all when ``None``), in timeline order.
+
+        Gap markers are shown only between neighbours in the full timeline, not
+        between two search hits that happen to be adjacent in the filtered list.
+        """
+        if indexes is None:
+            if self._all is None:
+                self._all = self._build(range(len(self._years)))
+            return self._all
+        return self._build(indexes)
+
+    def _build(self, indexes: Sequence[int]) -> Rows:
+        years, gaps = self._years, self._gaps
+        kinds: list[int] = []
+        refs: list[int] = []
+        event_rows: list[int] = []
+        add_kind, add_ref, add_event_row = kinds.append, refs.append, event_rows.append
+        last_year: int | None = None
+        previous = -2
+        for index in indexes:
+            if previous == index - 1 and gaps[index] is not None:
+                add_kind(GAP)
+                add_ref(index)
+            year = years[index]
+            if year != last_year:
+                add_kind(YEAR)
+                add_ref(year)
+                last_year = year
+            add_event_row(len(kinds))
+            add_kind(EVENT)
+            add_ref(index)
+            previous = index
+        return Rows(kinds, refs, event_rows, indexes)
+
+
+_last: list[TimelineRows] = []
+
+
+def rows_for(timeline: Timeline) -> TimelineRows:
+    """The :class:`TimelineRows` of ``timeline``, made on first use (only the last is kept)."""
+    if _last and _last[0].timeline is timeline:
+        return _last[0]
+    rows = TimelineRows(timeline)
+    _last[:] = [rows]
     return rows

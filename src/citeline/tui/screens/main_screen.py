@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import time
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,6 +26,18 @@ from citeline.tui.widgets.timeline_list import TimelineList
 
 #: Below this width the detail stacks under the timeline.
 NARROW_WIDTH = 100
+#: Events indexed for search per slice (about a millisecond), the pause between slices
+#: while keys are coming, and how long after the last key the user counts as idle.
+INDEX_SLICE = 100
+INDEX_PAUSE = 0.004
+INDEX_IDLE = 0.3
+
+
+def _build_lookups(timeline: Timeline) -> None:
+    """Make the timeline build its lazy lookups: by id, and the citations of each source."""
+    timeline.index_of("")
+    timeline.event("")
+    timeline.citations("")
 
 
 class MainScreen(Screen[None]):
@@ -35,14 +51,15 @@ class MainScreen(Screen[None]):
         self._timeline = timeline
         self._events_path = events_path
         self._index = SearchIndex(timeline)
+        self._applied_query: str | None = None  # the query the list is filtered by
 
     def compose(self) -> ComposeResult:
         yield Static(id="title-bar", markup=False)
         yield TimeAxis(self._timeline, id="axis")
         with Container(id="body"):
-            yield TimelineList(self._timeline, id="timeline")
+            yield TimelineList(self._timeline, id="timeline", on_select=self._on_list_moved)
             yield EventDetail(id="detail")
-        yield SearchBar(id="search")
+        yield SearchBar(id="search", on_change=self._on_query_typed)
         yield Static(id="errors", markup=False)
         yield Footer(compact=True, show_command_palette=False)
 
@@ -51,6 +68,35 @@ class MainScreen(Screen[None]):
         self.query_one("#search", SearchBar).display = False
         self.query_one("#errors", Static).display = False
         self._show_selected()
+        self.call_after_refresh(self._build_index)
+
+    def _build_index(self) -> None:
+        """Get searching and opening sources ready, once the first frame is out."""
+        self.run_worker(
+            self._prepare(self._timeline, self._index), group="prepare", exclusive=True
+        )
+
+    async def _prepare(self, timeline: Timeline, index: SearchIndex) -> None:
+        """Build the search index, then the timeline's lookups, without delaying keys.
+
+        The index is built in small slices on the UI's own loop: a key finds the
+        loop busy for a millisecond at most. While keys are coming the slices
+        pause between them (the build takes a fifth of the CPU); when the user
+        is idle they follow each other. (A thread would hold the interpreter
+        lock half the time for the whole build, slowing every key down by as
+        much.) Then, once the user pauses, a thread builds the per-source
+        citations and the id lookups (the first source opened would wait for
+        them), and the new objects are frozen out of the collector's way.
+        """
+        for _ in index.build_steps(INDEX_SLICE):
+            await asyncio.sleep(INDEX_PAUSE if self._user_busy() else 0)
+        while self._user_busy():
+            await asyncio.sleep(INDEX_IDLE)
+        await asyncio.to_thread(_build_lookups, timeline)
+        gc.freeze()  # (see CitelineApp._freeze_timeline)
+
+    def _user_busy(self) -> bool:
+        return time.monotonic() - getattr(self.app, "last_input", 0.0) < INDEX_IDLE
 
     # -- what others may ask -----------------------------------------------------
 
@@ -112,12 +158,14 @@ class MainScreen(Screen[None]):
         selected = self.selected_event
         self._timeline = timeline
         self._index = SearchIndex(timeline)
+        self.call_after_refresh(self._build_index)
         index = timeline.index_of(selected.id) if selected else None
         if index is None and selected is not None:
             index = min(self.timeline_list.selected_index or 0, len(timeline.events) - 1)
         self.query_one(TimeAxis).set_timeline(timeline)
         self.timeline_list.set_timeline(timeline, select=index)
         query = self.query_one("#search", SearchBar).value
+        self._applied_query = None
         if query:
             self._apply_search(query)
         self._update_title()
@@ -127,6 +175,7 @@ class MainScreen(Screen[None]):
         """Show reload problems (or hide the panel when there are none)."""
         panel = self.query_one("#errors", Static)
         errors = [d for d in diagnostics if d.is_error]
+        self.set_class(bool(errors), "-errors")
         if not errors:
             panel.display = False
             return
@@ -142,9 +191,10 @@ class MainScreen(Screen[None]):
 
     # -- children's messages -------------------------------------------------------
 
-    @on(TimelineList.Selected)
-    def _on_selected(self, message: TimelineList.Selected) -> None:
-        self._show_selected()
+    def _on_list_moved(self, event_index: int) -> None:
+        """The list's cursor moved: show the event now, so both draw in the same frame."""
+        if self.is_mounted:
+            self._show_selected()
 
     @on(TimelineList.Entered)
     def _on_entered(self, message: TimelineList.Entered) -> None:
@@ -162,9 +212,15 @@ class MainScreen(Screen[None]):
         self.select_event(self._timeline.events[message.event_index].id)
         self.focus_timeline()
 
+    def _on_query_typed(self, query: str) -> None:
+        """The search field changed: filter now, so both draw in the same frame."""
+        if self.is_mounted:
+            self._apply_search(query)
+
     @on(SearchBar.Changed)
     def _on_search_changed(self, message: SearchBar.Changed) -> None:
-        self._apply_search(message.value)
+        if message.value != self._applied_query:
+            self._apply_search(message.value)
 
     @on(SearchBar.Submitted)
     def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
@@ -186,6 +242,7 @@ class MainScreen(Screen[None]):
     # -- helpers ---------------------------------------------------------------------
 
     def _apply_search(self, query: str) -> None:
+        self._applied_query = query
         terms = terms_of(query)
         if not terms:
             self.timeline_list.filter(None)
@@ -198,13 +255,15 @@ class MainScreen(Screen[None]):
         search = self.query_one("#search", SearchBar)
         search.value = ""
         search.display = False
+        self._applied_query = ""
         self.timeline_list.filter(None)
         self._update_title()
 
     def _show_selected(self) -> None:
-        event = self.selected_event
+        index = self.timeline_list.selected_index
+        event = None if index is None else self._timeline.events[index]
         self.query_one(EventDetail).show(event, self._timeline)
-        self.query_one(TimeAxis).selected = self.timeline_list.selected_index
+        self.query_one(TimeAxis).selected = index
 
     def _update_title(self, query: str = "") -> None:
         timeline = self._timeline
@@ -216,4 +275,4 @@ class MainScreen(Screen[None]):
         else:
             text.append(f"  {len(timeline.events)} events · {len(timeline.sources)} sources")
         text.append(f"  {one_line(self._events_path)}", style="dim")
-        self.query_one("#title-bar", Static).update(text)
+        self.query_one("#title-bar", Static).update(text, layout=False)  # one row, always

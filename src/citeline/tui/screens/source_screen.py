@@ -46,12 +46,7 @@ class SourceScreen(Screen[None]):
         super().__init__()
         self._timeline = timeline
         self._source: Source = source
-        self._citations = [
-            (event, passage)
-            for event in timeline.events
-            for passage in event.passages
-            if passage.source_id == source_id
-        ]
+        self._citations = list(timeline.citations(source_id))
         self._initial = (event_id, passage_index)
 
     def compose(self) -> ComposeResult:

@@ -1,43 +1,477 @@
-"""The detail pane: one event's fields, then its passages, each with its source."""
+"""The detail pane: one event's fields, then its passages, each with its source.
+
+The whole pane is one Line-API widget, :class:`PassageList`, that lays out
+its three parts itself: the fields (title, date, place, participants, tags,
+summary) at the top, scrolling on their own within at most half the pane;
+the "Passages (…)" heading; and the passages, a list with a highlight and
+its own scroll. Showing another event changes no widget's size or place, so
+it costs one repaint of this pane and no layout of the screen.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from math import ceil
+from typing import Any
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.cache import LRUCache
+from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.reactive import reactive
+from textual.scrollbar import ScrollBarRender
+from textual.strip import Strip
+from textual.widget import Widget
 
 from citeline.dates import format_date
 from citeline.model import Event, Timeline
 from citeline.sanitize import one_line, visible
 from citeline.tui.commands import bindings
 
+#: Cells of the fields' scrollbar (the passages' is the widget's ``scrollbar-size-vertical``).
+FIELDS_SCROLLBAR = 1
+#: Cells of padding left and right of each passage.
+OPTION_PADDING = 1
 
-class PassageList(OptionList, inherit_bindings=False):
-    """The selected event's passages; ``Enter`` opens the source at one."""
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where everything is for one width and height (rows are widget rows)."""
+
+    width: int
+    height: int
+    fields: list[Text]  # the wrapped field lines (a blank line follows them)
+    fields_rows: int  # rows the fields take on screen
+    fields_bar: bool  # whether the fields overflow (and show a scrollbar)
+    heading_row: int
+    passages_top: int  # first row of the passages area
+    passages_rows: int
+    option_lines: list[list[Text]]  # the wrapped lines of each passage
+    option_starts: list[int]  # first line of each passage in the passages' own lines
+    line_count: int  # lines of all passages
+    passages_bar: int  # width of the passages' scrollbar (0: none)
+
+    @property
+    def fields_content(self) -> int:
+        return len(self.fields) + 1
+
+    def option_at(self, line: int) -> int | None:
+        """The passage that the passages' own ``line`` belongs to."""
+        if not 0 <= line < self.line_count:
+            return None
+        for index in range(len(self.option_starts) - 1, -1, -1):
+            if self.option_starts[index] <= line:
+                return index
+        return None
+
+
+class PassageList(Widget, can_focus=True, inherit_bindings=False):
+    """The selected event's fields and passages; ``Enter`` opens the source at a passage.
+
+    Focusing this widget means being "in the passages": ``j``/``k`` move the
+    highlight, ``Enter`` posts :class:`Open`.
+    """
 
     BINDINGS = bindings("passages.down", "passages.up", "passages.open")
+
+    COMPONENT_CLASSES = {
+        "passage-list--heading",
+        "passage-list--option",
+        "passage-list--option-highlighted",
+        "passage-list--option-hover",
+    }
+
+    DEFAULT_CSS = """
+    PassageList {
+        height: 1fr;
+        background: $surface;
+        color: $foreground;
+    }
+    PassageList > .passage-list--heading {
+        color: $text-muted;
+    }
+    PassageList > .passage-list--option {
+        background: $surface;
+    }
+    PassageList:focus > .passage-list--option {
+        background-tint: $foreground 5%;
+    }
+    PassageList > .passage-list--option-highlighted {
+        color: $foreground;
+        background: $block-cursor-blurred-background;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    PassageList:focus > .passage-list--option-highlighted {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
+    PassageList > .passage-list--option-hover {
+        background: $block-hover-background;
+    }
+    """
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False, init=False)
 
     @dataclass
     class Open(Message):
         passage_index: int
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(markup=False, id=id)
+        super().__init__(id=id)
+        self._event: Event | None = None
+        self._header = Text("No event selected.", style="italic")
+        self._heading = Text("Passages", style="bold")
+        self._options: list[Text] = []
+        self._fields_scroll = 0
+        self._passages_scroll = 0
+        self._hover: int | None = None
+        self._layout: _Layout | None = None
+        self._styles_key: tuple[Style, ...] | None = None  # the palette
+        self._lines: LRUCache[tuple, Any] = LRUCache(256)
+
+    # -- what the screen may ask ----------------------------------------------------
+
+    @property
+    def event(self) -> Event | None:
+        return self._event
+
+    @property
+    def option_count(self) -> int:
+        """How many passages are listed."""
+        return len(self._options)
+
+    def show(self, event: Event | None, timeline: Timeline) -> None:
+        """Show ``event`` (or nothing): its fields, then its passages."""
+        self._event = event
+        if event is None:
+            self._header = Text("No event selected.", style="italic")
+            self._heading = Text("Passages", style="bold")
+            self._options = []
+        else:
+            self._header = _header_text(event)
+            sources = len(event.source_ids)
+            self._heading = Text(
+                f"Passages ({len(event.passages)}, from {sources} source"
+                f"{'s' if sources != 1 else ''})",
+                style="bold",
+            )
+            self._options = [_passage_text(event, i, timeline) for i in range(len(event.passages))]
+        self._fields_scroll = 0
+        self._passages_scroll = 0
+        self._hover = None
+        self._layout = None
+        self._lines.clear()
+        self.set_reactive(PassageList.highlighted, 0 if self._options else None)
+        self.refresh()
+
+    # -- actions ------------------------------------------------------------------------
+
+    def validate_highlighted(self, value: int | None) -> int | None:
+        if value is None or not self._options:
+            return None
+        return max(0, min(value, len(self._options) - 1))
+
+    def watch_highlighted(self) -> None:
+        self._scroll_to_highlight()
+        self._refresh_passages()
 
     def action_move(self, delta: int) -> None:
-        if delta > 0:
-            self.action_cursor_down()
+        if not self._options:
+            return
+        current = self.highlighted
+        if current is None:
+            self.highlighted = 0 if delta > 0 else len(self._options) - 1
         else:
-            self.action_cursor_up()
+            self.highlighted = max(0, min(current + delta, len(self._options) - 1))
 
     def action_open(self) -> None:
         if self.highlighted is not None:
             self.post_message(self.Open(self.highlighted))
+
+    # -- mouse ---------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        index = self._option_under(event.y)
+        if index is not None:
+            self.highlighted = index
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._option_under(event.y)
+        if hover != self._hover:
+            self._hover = hover
+            self._refresh_passages()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self._refresh_passages()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        if self._scroll_under(event.y, max(1, int(self.app.scroll_sensitivity_y))):
+            event.stop()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        if self._scroll_under(event.y, -max(1, int(self.app.scroll_sensitivity_y))):
+            event.stop()
+
+    def _option_under(self, y: int) -> int | None:
+        layout = self._current_layout()
+        if layout is None or not layout.passages_top <= y < layout.height:
+            return None
+        return layout.option_at(self._passages_scroll + y - layout.passages_top)
+
+    def _scroll_under(self, y: int, delta: int) -> bool:
+        layout = self._current_layout()
+        if layout is None:
+            return False
+        if y < layout.fields_rows:
+            limit = max(0, layout.fields_content - layout.fields_rows)
+            scroll = max(0, min(self._fields_scroll + delta, limit))
+            if scroll == self._fields_scroll:
+                return False
+            self._fields_scroll = scroll
+            self.refresh(Region(0, 0, layout.width, layout.fields_rows))
+            return True
+        if y >= layout.passages_top:
+            limit = max(0, layout.line_count - layout.passages_rows)
+            scroll = max(0, min(self._passages_scroll + delta, limit))
+            if scroll == self._passages_scroll:
+                return False
+            self._passages_scroll = scroll
+            self._refresh_passages()
+            return True
+        return False
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def on_resize(self) -> None:
+        self._layout = None
+        self._lines.clear()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles_key = None
+        self._lines.clear()
+
+    def _current_layout(self) -> _Layout | None:
+        width, height = self.size
+        if width <= 0 or height <= 0:
+            return None
+        layout = self._layout
+        if layout is None or (layout.width, layout.height) != (width, height):
+            layout = self._layout = self._make_layout(width, height)
+            self._lines.clear()
+            self._clamp_scrolls(layout)
+        return layout
+
+    def _make_layout(self, width: int, height: int) -> _Layout:
+        console = self.app.console
+        # the fields: at most half the pane, with a blank line under them
+        cap = max(1, height // 2)
+        fields = list(self._header.wrap(console, width))
+        fields_bar = len(fields) + 1 > cap
+        if fields_bar:
+            fields = list(self._header.wrap(console, max(1, width - FIELDS_SCROLLBAR)))
+        fields_rows = min(len(fields) + 1, cap)
+        heading_row = fields_rows
+        passages_top = min(height, heading_row + 1)
+        passages_rows = height - passages_top
+        # the passages: the scrollbar takes its cells only when they overflow
+        bar = max(0, self.styles.scrollbar_size_vertical)
+        option_lines = self._wrap_options(width)
+        count = sum(len(lines) for lines in option_lines)
+        passages_bar = 0
+        if count > passages_rows and bar:
+            passages_bar = min(bar, max(0, width - 1))
+            option_lines = self._wrap_options(width - passages_bar)
+            count = sum(len(lines) for lines in option_lines)
+        starts: list[int] = []
+        total = 0
+        for lines in option_lines:
+            starts.append(total)
+            total += len(lines)
+        return _Layout(
+            width=width,
+            height=height,
+            fields=fields,
+            fields_rows=fields_rows,
+            fields_bar=fields_bar,
+            heading_row=heading_row,
+            passages_top=passages_top,
+            passages_rows=passages_rows,
+            option_lines=option_lines,
+            option_starts=starts,
+            line_count=total,
+            passages_bar=passages_bar,
+        )
+
+    def _wrap_options(self, width: int) -> list[list[Text]]:
+        console = self.app.console
+        inner = max(1, width - 2 * OPTION_PADDING)
+        return [list(option.wrap(console, inner)) for option in self._options]
+
+    def _clamp_scrolls(self, layout: _Layout) -> None:
+        self._fields_scroll = max(
+            0, min(self._fields_scroll, layout.fields_content - layout.fields_rows)
+        )
+        self._passages_scroll = max(
+            0, min(self._passages_scroll, layout.line_count - layout.passages_rows)
+        )
+        self._scroll_to_highlight(layout)
+
+    def _scroll_to_highlight(self, layout: _Layout | None = None) -> None:
+        """Scroll the passages so that the highlighted one is in view (its top, if tall)."""
+        layout = layout or self._layout
+        index = self.highlighted
+        if layout is None or index is None or index >= len(layout.option_starts):
+            return
+        top = layout.option_starts[index]
+        bottom = top + len(layout.option_lines[index])
+        rows = max(1, layout.passages_rows)
+        scroll = self._passages_scroll
+        if bottom > scroll + rows:
+            scroll = bottom - rows
+        if top < scroll:
+            scroll = top
+        self._passages_scroll = max(0, min(scroll, max(0, layout.line_count - rows)))
+
+    def _refresh_passages(self) -> None:
+        layout = self._layout
+        if layout is None:
+            self.refresh()
+        elif layout.passages_rows > 0:
+            self.refresh(Region(0, layout.passages_top, layout.width, layout.passages_rows))
+
+    # -- rendering --------------------------------------------------------------------------
+
+    def _palette(self) -> tuple[Style, ...]:
+        """Base, heading, option, highlighted and hover styles, looked up once per change."""
+        # the option styles change with the focus (without a style update on this widget);
+        # Textual keeps component styles until the next refresh, so checking is cheap
+        component = self.get_component_rich_style
+        option = component("passage-list--option")
+        highlighted = component("passage-list--option-highlighted")
+        palette = self._styles_key
+        if palette is None or palette[2] != option or palette[3] != highlighted:
+            palette = self._styles_key = (
+                self.rich_style,
+                component("passage-list--heading"),
+                option,
+                highlighted,
+                component("passage-list--option-hover"),
+            )
+            self._lines.clear()
+        return palette
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        layout = self._current_layout()
+        base, heading, option, highlighted, hover = self._palette()
+        if layout is None:
+            return Strip.blank(width, base)
+        if y < layout.fields_rows:
+            return self._fields_line(layout, y, base)
+        if y == layout.heading_row:
+            key = ("heading",)
+            strip = self._lines.get(key)
+            if strip is None:
+                strip = self._text_strip(self._heading, heading, width)
+                self._lines[key] = strip
+            return strip
+        line = self._passages_scroll + y - layout.passages_top
+        index = layout.option_at(line)
+        if index is None:
+            body = Strip.blank(width - layout.passages_bar, option)
+        else:
+            state = (
+                highlighted if index == self.highlighted
+                else hover if index == self._hover
+                else option
+            )
+            key = ("option", index, line, state)
+            body = self._lines.get(key)
+            if body is None:
+                text = layout.option_lines[index][line - layout.option_starts[index]]
+                pad = Strip.blank(OPTION_PADDING, state)
+                inner = self._text_strip(text, state, width - layout.passages_bar - OPTION_PADDING)
+                body = Strip.join([pad, inner])
+                self._lines[key] = body
+        if not layout.passages_bar:
+            return body
+        bar = self._scrollbar_cell(
+            y - layout.passages_top,
+            layout.passages_rows,
+            layout.line_count,
+            self._passages_scroll,
+            layout.passages_bar,
+        )
+        return Strip.join([body, bar])
+
+    def _fields_line(self, layout: _Layout, y: int, base: Style) -> Strip:
+        width = layout.width
+        line = self._fields_scroll + y
+        key = ("fields", line)
+        strip = self._lines.get(key)
+        if strip is None:
+            text_width = width - (FIELDS_SCROLLBAR if layout.fields_bar else 0)
+            if line < len(layout.fields):
+                strip = self._text_strip(layout.fields[line], base, text_width)
+            else:
+                strip = Strip.blank(text_width, base)
+            self._lines[key] = strip
+        if not layout.fields_bar:
+            return strip
+        bar = self._scrollbar_cell(
+            y, layout.fields_rows, layout.fields_content, self._fields_scroll, FIELDS_SCROLLBAR
+        )
+        return Strip.join([strip, bar])
+
+    def _text_strip(self, text: Text, style: Style, width: int) -> Strip:
+        console = self.app.console
+        # (``Text.render`` leaves out the text's own style: it goes under the spans)
+        own = console.get_style(text.style, default=Style.null())
+        segments = Segment.apply_style(text.render(console), style + own)
+        return Strip(segments).crop_extend(0, max(0, width), style)
+
+    def _scrollbar_cell(
+        self, row: int, rows: int, virtual: int, position: int, thickness: int
+    ) -> Strip:
+        """Row ``row`` of a vertical scrollbar drawn as Textual draws its own."""
+        key = ("bar", rows, virtual, position, thickness)
+        column = self._lines.get(key)
+        if column is None:
+            styles = self.styles
+            background = styles.scrollbar_background
+            if background.a < 1:
+                background = self.background_colors[0] + background
+            color = background + styles.scrollbar_color
+            bar = ScrollBarRender.render_bar(
+                size=rows,
+                virtual_size=ceil(virtual),
+                window_size=rows if rows < virtual else 0,
+                position=position,
+                thickness=thickness,
+                vertical=True,
+                back_color=background.rich_color,
+                bar_color=color.rich_color,
+            )
+            under = Style(bgcolor=self.background_colors[1].rich_color)
+            blank = Segment(" " * thickness, under)
+            cells = [segment for segment in bar.segments if not segment.text.startswith("\n")]
+            column = [
+                Strip(Segment.apply_style([cell], under), thickness).discard_meta()
+                for cell in cells
+            ]
+            column += [Strip([blank], thickness)] * (rows - len(column))
+            self._lines[key] = column
+        return column[row] if 0 <= row < len(column) else Strip.blank(thickness)
 
 
 class EventDetail(Vertical):
@@ -50,11 +484,9 @@ class EventDetail(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._event: Event | None = None
+        self._shown = False
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="detail-fields", can_focus=False):
-            yield Static(id="detail-header", markup=False)
-        yield Static("Passages", id="passages-heading", markup=False)
         yield PassageList(id="passages")
 
     @property
@@ -67,26 +499,11 @@ class EventDetail(Vertical):
 
     def show(self, event: Event | None, timeline: Timeline) -> None:
         """Show ``event`` (or nothing) and its passages."""
-        if event is not None and event is self._event:
+        if self._shown and event is self._event:
             return  # the same event again: keep the highlighted passage and scroll
         self._event = event
-        header = self.query_one("#detail-header", Static)
-        passages = self.passages
-        passages.clear_options()
-        if event is None:
-            header.update(Text("No event selected.", style="italic"))
-            return
-        header.update(_header_text(event))
-        passages.add_options(
-            Option(_passage_text(event, i, timeline), id=str(i))
-            for i in range(len(event.passages))
-        )
-        passages.highlighted = 0 if event.passages else None
-        self.query_one("#passages-heading", Static).update(
-            Text(f"Passages ({len(event.passages)}, from {len(event.source_ids)} source"
-                 f"{'s' if len(event.source_ids) != 1 else ''})", style="bold")
-        )
-        self.query_one("#detail-fields", VerticalScroll).scroll_home(animate=False)
+        self._shown = True
+        self.passages.show(event, timeline)
 
 
 def _header_text(event: Event) -> Text:

@@ -215,9 +215,17 @@ class CitedSpan:
 
 
 def cited_spans(timeline: Timeline, source_id: str) -> list[CitedSpan]:
-    """The distinct spans of ``source_id`` that events quote, in text order."""
+    """The distinct spans of ``source_id`` that events quote, in text order.
+
+    Reads only the passages that quote this source (the timeline's per-source
+    index), not every passage of every event.
+    """
     refs: dict[tuple[int, int], list[tuple[str, int]]] = {}
-    for event in timeline.events:
+    seen: set[int] = set()
+    for event, _ in timeline.citations(source_id):
+        if id(event) in seen:  # (one pair per passage: the event's are all taken at once)
+            continue
+        seen.add(id(event))
         for index, passage in enumerate(event.passages):
             if passage.source_id == source_id:
                 refs.setdefault((passage.start, passage.end), []).append((event.id, index))
@@ -280,6 +288,7 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         self._wrap: SoftWrap | None = None
         self._layout = (0, 0, 0)  # left margin, gutter width, reading width
         self._scroll_pending = False
+        self._scroll_anchor: int | None = None  # keep this offset in view after a quiet re-wrap
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
 
     # -- what the screen may ask ---------------------------------------------------
@@ -388,13 +397,41 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self, event: Resize) -> None:
         self._relayout()
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Wrap for the new size while the screen is being laid out.
+
+        The text is wrapped, and scrolled to the passage under focus, before
+        this frame is drawn, rather than on the ``Resize`` event that follows
+        it (a frame or two later). Only when the vertical scrollbar is always
+        shown, so that the width of the text is known from the size alone.
+        """
+        if self.styles.overflow_y == "scroll" and size.width > 0:
+            text_width = size.width - self.styles.gutter.width - self.scrollbar_size_vertical
+            self._relayout(text_width, quiet=True)
+        resized = super()._size_updated(size, virtual_size, container_size, layout)
+        if self._wrap is not None:
+            anchor, self._scroll_anchor = self._scroll_anchor, None
+            if self._scroll_pending:
+                self._scroll_pending = False
+                self.scroll_to_focus()
+            elif anchor is not None:
+                self.scroll_to(y=self._wrap.row_of(anchor), animate=False)
+        return resized
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
 
-    def _relayout(self) -> None:
-        """Re-wrap for the current width, keeping the top row's text in view."""
-        width = self.scrollable_content_region.width
+    def _relayout(self, width: int | None = None, *, quiet: bool = False) -> None:
+        """Re-wrap for the current width, keeping the top row's text in view.
+
+        ``quiet``: during a layout, set the virtual size without asking for
+        another layout, and leave scrolling to the caller.
+        """
+        if width is None:
+            width = self.scrollable_content_region.width
         if width <= 0:
             return
         digits = len(str(self._source.line_count))
@@ -410,6 +447,12 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
             self._wrap = SoftWrap(self._text, reading)
         self._layout = (margin, gutter, reading)
         self._cache.clear()
+        if quiet:
+            self.set_reactive(ScrollView.virtual_size, Size(width, len(self._wrap)))
+            if anchor is not None:
+                self._scroll_anchor = anchor
+            self.refresh()
+            return
         self.virtual_size = Size(width, len(self._wrap))
         if self._scroll_pending:
             self._scroll_pending = False

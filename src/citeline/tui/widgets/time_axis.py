@@ -4,6 +4,9 @@ Two rows drawn with the Line API: year ticks with their labels, then the
 events as marks whose glyph grows with how many fall in a column. The
 selected event's column stands out (a ``◆`` in the cursor style). A click
 selects the event nearest to that point in time.
+
+Both rows are rendered once per size and style; moving the selection only
+splices the ``◆`` into the cached marks row and repaints that row.
 """
 
 from __future__ import annotations
@@ -12,14 +15,17 @@ import datetime as _dt
 from bisect import bisect_left
 from dataclasses import dataclass
 
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
 from citeline.model import Timeline
+from citeline.tui.timeline_rows import rows_for
 
 _DENSITY = " ·•●"
 
@@ -34,11 +40,10 @@ class AxisScale:
 
     @classmethod
     def for_timeline(cls, timeline: Timeline, width: int) -> AxisScale | None:
-        days = [d for e in timeline.events for d in (e.date.first_day(), e.date.last_day()) if d]
-        if not days or width < 4:
+        days = rows_for(timeline).axis_days()
+        if days is None or width < 4:
             return None
-        first = min(days).toordinal()
-        last = max(days).toordinal()
+        _, first, last = days
         # show whole years at the edges when the span is long, so ticks make sense
         if last - first > 400:
             first = _dt.date(_dt.date.fromordinal(first).year, 1, 1).toordinal()
@@ -46,7 +51,11 @@ class AxisScale:
         return cls(first, max(last, first + 1), width)
 
     def column(self, day: _dt.date) -> int:
-        fraction = (day.toordinal() - self.first) / (self.last - self.first)
+        return self.column_of(day.toordinal())
+
+    def column_of(self, ordinal: int) -> int:
+        """The column of a day given as a proleptic ordinal."""
+        fraction = (ordinal - self.first) / (self.last - self.first)
         return max(0, min(self.width - 1, round(fraction * (self.width - 1))))
 
     def day(self, column: int) -> _dt.date:
@@ -63,7 +72,7 @@ class TimeAxis(Widget):
     TimeAxis { height: 2; }
     """
 
-    selected: reactive[int | None] = reactive(None)
+    selected: reactive[int | None] = reactive(None, repaint=False)
 
     @dataclass
     class Picked(Message):
@@ -77,6 +86,8 @@ class TimeAxis(Widget):
         self._scale: AxisScale | None = None
         self._counts: list[int] = []
         self._starts: list[int] = []  # event start columns in timeline order
+        self._strips: tuple[Strip, Strip] | None = None  # ticks, marks (without the selection)
+        self._selected_strip: tuple[int, Strip] | None = None  # (column, marks with the ◆)
 
     def set_timeline(self, timeline: Timeline) -> None:
         self._timeline = timeline
@@ -87,29 +98,58 @@ class TimeAxis(Widget):
         self._layout()
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drop_strips()
+
+    def _drop_strips(self) -> None:
+        self._strips = None
+        self._selected_strip = None
+
     def _layout(self) -> None:
         width = self.size.width
+        self._drop_strips()
         self._scale = AxisScale.for_timeline(self._timeline, width)
         self._counts = [0] * max(width, 0)
         self._starts = []
         if self._scale is None:
             return
-        for event in self._timeline.events:
-            day = event.date.first_day() or event.date.last_day()
-            assert day is not None
-            column = self._scale.column(day)
-            self._counts[column] += 1
-            self._starts.append(column)
+        days = rows_for(self._timeline).axis_days()
+        assert days is not None
+        column_of = self._scale.column_of
+        self._starts = starts = [column_of(day) for day in days[0]]
+        counts = self._counts
+        for column in starts:
+            counts[column] += 1
 
     def watch_selected(self) -> None:
-        self.refresh()
+        self.refresh(Region(0, 1, self.size.width, 1))  # only the marks row changes
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scale = self._scale
         if scale is None:
             return Strip.blank(width, self.rich_style)
-        text = self._ticks(scale) if y == 0 else self._marks()
+        strips = self._strips
+        if strips is None or strips[0].cell_length != width:
+            strips = self._strips = (self._strip(self._ticks(scale)), self._strip(self._marks()))
+            self._selected_strip = None
+        if y == 0:
+            return strips[0]
+        if self.selected is None or not 0 <= self.selected < len(self._starts):
+            return strips[1]
+        column = self._starts[self.selected]
+        cached = self._selected_strip
+        if cached is None or cached[0] != column:
+            marks = strips[1]
+            style = self.rich_style + self.get_component_rich_style("axis--selected")
+            mark = Strip([Segment("◆", style)], 1)
+            joined = Strip.join([marks.crop(0, column), mark, marks.crop(column + 1, width)])
+            cached = self._selected_strip = (column, joined)
+        return cached[1]
+
+    def _strip(self, text: Text, width: int | None = None) -> Strip:
+        width = self.size.width if width is None else width
         text.truncate(width, pad=True)
         return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
 
@@ -129,15 +169,12 @@ class TimeAxis(Widget):
         return Text("".join(cells), style=self.rich_style + style, end="")
 
     def _marks(self) -> Text:
+        """The marks row without the selection."""
         mark_style = self.get_component_rich_style("axis--mark")
         text = Text(style=self.rich_style, end="")
         for count in self._counts:
             glyph = _DENSITY[min(count, len(_DENSITY) - 1)] if count else "─"
             text.append(glyph, mark_style if count else None)
-        if self.selected is not None and 0 <= self.selected < len(self._starts):
-            column = self._starts[self.selected]
-            selected = Text("◆", self.get_component_rich_style("axis--selected"))
-            text = text[:column] + selected + text[column + 1 :]
         return text
 
     def on_click(self, event: events.Click) -> None:

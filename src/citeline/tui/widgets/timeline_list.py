@@ -1,14 +1,18 @@
 """The timeline: events under year headings, rendered a visible row at a time.
 
 A Line-API ``ScrollView``: no widget per event, so 10,000 events cost what
-the screen shows, not what the file holds.
+the screen shows, not what the file holds. Rendered rows are cached (their
+key says whether the row is the selected one), so moving the cursor redraws
+two rows, and the component styles are looked up once per style change.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.cache import LRUCache
@@ -21,7 +25,7 @@ from textual.strip import Strip
 from citeline.model import Timeline
 from citeline.sanitize import one_line
 from citeline.tui.commands import bindings
-from citeline.tui.timeline_rows import Row, build_rows
+from citeline.tui.timeline_rows import EVENT, GAP, YEAR, Rows, TimelineRows, rows_for
 
 DATE_WIDTH = 17
 
@@ -52,7 +56,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
     TimelineList { height: 1fr; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+    cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
     @dataclass
     class Selected(Message):
@@ -72,15 +76,25 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         list: TimelineList
         event_index: int
 
-    def __init__(self, timeline: Timeline, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        timeline: Timeline,
+        *,
+        id: str | None = None,
+        on_select: Callable[[int], None] | None = None,
+    ) -> None:
+        """``on_select``, when given, is called with the event's index as soon as the
+        cursor moves (before :class:`Selected` is posted), so that whoever shows the
+        selection can update in the same frame as the list."""
         super().__init__(id=id)
         self._timeline = timeline
-        self._rows: list[Row] = []
-        self._event_rows: list[int] = []  # row numbers of event rows, in order
-        self._row_of_event: dict[int, int] = {}
+        self._model: TimelineRows = rows_for(timeline)
+        self._rows: Rows = self._model.rows()
         self._terms: tuple[str, ...] = ()
+        self._on_select = on_select
         self._line_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
-        self._set_rows(build_rows(timeline))
+        self._palette: _Palette | None = None
+        self._set_rows(self._rows)
 
     # -- data ------------------------------------------------------------------
 
@@ -91,44 +105,47 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
     @property
     def selected_index(self) -> int | None:
         """Index into ``timeline.events`` of the selected event."""
-        if not self._event_rows:
+        indexes = self._rows.event_indexes
+        if not indexes:
             return None
-        return self._rows[self._event_rows[self.cursor]].event_index
+        return indexes[min(self.cursor, len(indexes) - 1)]
 
     @property
     def visible_event_count(self) -> int:
-        return len(self._event_rows)
+        return len(self._rows.event_indexes)
 
     def set_timeline(self, timeline: Timeline, select: int | None = None) -> None:
         """Show another timeline (after a reload), selecting event ``select``."""
         self._timeline = timeline
+        self._model = rows_for(timeline)
         self._terms = ()
-        self._set_rows(build_rows(timeline))
+        self._set_rows(self._model.rows())
         self.select_event(select if select is not None else 0)
         self._reveal()
 
-    def filter(self, indexes: list[int] | None, terms: tuple[str, ...] = ()) -> None:
-        """Show only the events at ``indexes`` (all for ``None``), highlighting ``terms``."""
+    def filter(self, indexes: Sequence[int] | None, terms: tuple[str, ...] = ()) -> None:
+        """Show only the events at ``indexes`` (all for ``None``), highlighting ``terms``.
+
+        ``indexes`` must be ascending (timeline order).
+        """
         selected = self.selected_index
         self._terms = terms
-        self._set_rows(build_rows(self._timeline, indexes))
-        if selected is not None and selected in self._row_of_event:
+        self._set_rows(self._model.rows(indexes))
+        if selected is not None and self._rows.position_of(selected) is not None:
             self.select_event(selected)
         else:
             self._move_to(0)
         self._reveal()
 
-    def _set_rows(self, rows: list[Row]) -> None:
+    def _set_rows(self, rows: Rows) -> None:
         self._rows = rows
-        self._event_rows = [n for n, row in enumerate(rows) if row.kind == "event"]
-        self._row_of_event = {rows[n].event_index: i for i, n in enumerate(self._event_rows)}
         self._line_cache.clear()
         self.virtual_size = Size(self.size.width, len(rows))
         self.refresh()
 
     def select_event(self, event_index: int) -> bool:
         """Put the cursor on an event; False when it is not shown (filtered out)."""
-        position = self._row_of_event.get(event_index)
+        position = self._rows.position_of(event_index)
         if position is None:
             return False
         if position != self.cursor or self.selected_index != event_index:
@@ -138,32 +155,43 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
     # -- movement --------------------------------------------------------------
 
     def _move_to(self, position: int) -> None:
-        if not self._event_rows:
+        event_rows = self._rows.event_rows
+        if not event_rows:
             self.refresh()
             return
-        position = max(0, min(position, len(self._event_rows) - 1))
+        position = max(0, min(position, len(event_rows) - 1))
         self.cursor = position
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._line_cache.clear()
-        self.refresh()
-        if not self._event_rows:
+        event_rows = self._rows.event_rows
+        if not event_rows:
             return
+        if old < len(event_rows):
+            self.refresh_line(event_rows[old])
+        self.refresh_line(event_rows[new])
         self._scroll_cursor_into_view()
-        self.post_message(self.Selected(self, self._rows[self._event_rows[new]].event_index))
+        index = self._rows.event_indexes[new]
+        if self._on_select is not None:
+            self._on_select(index)
+        self.post_message(self.Selected(self, index))
 
     def _reveal(self) -> None:
-        """Scroll the cursor into view once the new rows are laid out."""
-        if self._event_rows:
+        """Scroll the cursor into view (once the new rows are laid out, before the first)."""
+        if not self._rows.event_rows:
+            return
+        if self.size:
+            self._scroll_cursor_into_view()
+        else:
             self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _scroll_cursor_into_view(self) -> None:
-        if not self._event_rows:
+        rows = self._rows
+        if not rows.event_rows:
             return
-        row = self._event_rows[min(self.cursor, len(self._event_rows) - 1)]
+        row = rows.event_rows[min(self.cursor, len(rows.event_rows) - 1)]
         top = row
         # keep the year heading (and a gap above it) in view with the first event of a year
-        while top > 0 and self._rows[top - 1].kind != "event" and row - top < 2:
+        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < 2:
             top -= 1
         self.scroll_to_region(
             Region(0, top, 1, row - top + 1), animate=False, force=True, immediate=True
@@ -174,17 +202,18 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height - 2)
-        row = self._event_rows[self.cursor] if self._event_rows else 0
+        event_rows = self._rows.event_rows
+        row = event_rows[self.cursor] if event_rows else 0
         target = row + direction * height
         # the first event row at or after the target row
-        self._move_to(bisect_left(self._event_rows, target))
+        self._move_to(bisect_left(event_rows, target))
 
     def action_first(self) -> None:
         self._move_to(0)
         self.scroll_home(animate=False, immediate=True)
 
     def action_last(self) -> None:
-        self._move_to(len(self._event_rows) - 1)
+        self._move_to(len(self._rows.event_rows) - 1)
 
     def action_enter(self) -> None:
         index = self.selected_index
@@ -193,8 +222,10 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     async def _on_click(self, event: events.Click) -> None:
         row = event.y + self.scroll_offset.y
-        if 0 <= row < len(self._rows) and self._rows[row].kind == "event":
-            position = self._row_of_event[self._rows[row].event_index]
+        rows = self._rows
+        if 0 <= row < len(rows) and rows.kinds[row] == EVENT:
+            position = rows.position_of(rows.refs[row])
+            assert position is not None
             if position == self.cursor and event.chain >= 2:
                 self.action_enter()
             self._move_to(position)
@@ -205,58 +236,102 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._line_cache.clear()
         self.virtual_size = Size(self.size.width, len(self._rows))
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._palette = None
+        self._line_cache.clear()
+
+    def _styles(self) -> _Palette:
+        """The styles rows are drawn with, looked up again only when they change."""
+        # the cursor's style changes with the focus (without a style update on this
+        # widget): Textual keeps component styles until the next refresh, so this is cheap
+        cursor = self.get_component_rich_style("timeline--cursor")
+        palette = self._palette
+        if palette is None or palette.cursor != cursor:
+            component = self.get_component_rich_style
+            palette = self._palette = _Palette(
+                base=self.rich_style,
+                year=component("timeline--year"),
+                gap=component("timeline--gap"),
+                date=component("timeline--date"),
+                count=component("timeline--count"),
+                cursor=cursor,
+                match=component("timeline--match"),
+            )
+            self._line_cache.clear()
+        return palette
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row_number = scroll_y + y
         width = self.scrollable_content_region.width
-        if row_number >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
-        selected_row = self._event_rows[self.cursor] if self._event_rows else -1
-        key = (row_number, width, scroll_x, row_number == selected_row)
+        palette = self._styles()
+        rows = self._rows
+        if row_number >= len(rows):
+            return Strip.blank(width, palette.base)
+        event_rows = rows.event_rows
+        selected = bool(event_rows) and event_rows[min(self.cursor, len(event_rows) - 1)] == (
+            row_number
+        )
+        key = (row_number, width, scroll_x, selected)
         cached = self._line_cache.get(key)
         if cached is not None:
             return cached
-        text = self._row_text(self._rows[row_number], width, row_number == selected_row)
+        text = self._row_text(rows.kinds[row_number], rows.refs[row_number], width, selected,
+                              palette)
         segments = list(text.render(self.app.console))
-        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        strip = Strip(segments).crop_extend(scroll_x, scroll_x + width, palette.base)
         self._line_cache[key] = strip
         return strip
 
-    def _row_text(self, row: Row, width: int, selected: bool) -> Text:
-        base = self.rich_style
-        if row.kind == "year":
-            style = self.get_component_rich_style("timeline--year")
-            label = f" {row.text} "
+    def _row_text(self, kind: int, ref: int, width: int, selected: bool, palette: _Palette
+                  ) -> Text:
+        base = palette.base
+        if kind == YEAR:
+            style = palette.year
+            label = f" {ref} "
             rule = "─" * max(0, width - 2 - len(label))
             return Text.assemble(("──", style), (label, style), (rule, style), style=base, end="")
-        if row.kind == "gap":
-            style = self.get_component_rich_style("timeline--gap")
-            return Text(f"{' ' * (DATE_WIDTH - 2)}· {row.text} ·", style=base + style, end="")
-        event = self._timeline.events[row.event_index]
+        if kind == GAP:
+            # (a Text's own style is dropped when it has no spans: style it with one)
+            return Text.assemble(
+                (f"{' ' * (DATE_WIDTH - 2)}· {self._model.gap_text(ref)} ·", base + palette.gap),
+                end="",
+            )
+        event = self._timeline.events[ref]
         count = len(event.source_ids)
         count_text = f"{count} src"
         marker = "▶ " if selected else "  "
-        date = row.text if len(row.text) <= DATE_WIDTH - 1 else row.text[: DATE_WIDTH - 2] + "…"
+        date = self._model.date_text(ref)
+        date = date if len(date) <= DATE_WIDTH - 1 else date[: DATE_WIDTH - 2] + "…"
         title_width = max(1, width - len(marker) - DATE_WIDTH - len(count_text) - 1)
         title = one_line(event.title)
         text = Text(end="", no_wrap=True, overflow="ellipsis", style=base)
         text.append(marker)
-        text.append(f"{date:<{DATE_WIDTH}}", self.get_component_rich_style("timeline--date"))
+        text.append(f"{date:<{DATE_WIDTH}}", palette.date)
         title_text = Text(title, end="")
         if self._terms:
-            match_style = self.get_component_rich_style("timeline--match")
             folded = title.casefold()
             for term in self._terms:
                 start = folded.find(term)
                 while start != -1 and len(folded) == len(title):
-                    title_text.stylize(match_style, start, start + len(term))
+                    title_text.stylize(palette.match, start, start + len(term))
                     start = folded.find(term, start + len(term))
         title_text.truncate(title_width, overflow="ellipsis", pad=True)
         text.append_text(title_text)
         text.append(" ")
-        count_style = self.get_component_rich_style("timeline--count")
-        text.append(count_text, count_style)
+        text.append(count_text, palette.count)
         if selected:
-            text.stylize(self.get_component_rich_style("timeline--cursor"))
+            text.stylize(palette.cursor)
         return text
 
+
+@dataclass(frozen=True, slots=True)
+class _Palette:
+    base: Style
+    year: Style
+    gap: Style
+    date: Style
+    count: Style
+    cursor: Style
+    match: Style
