@@ -54,6 +54,9 @@ class MainScreen(Screen[None]):
         self._applied_query: str | None = None  # the query the list is filtered by
 
     def compose(self) -> ComposeResult:
+        # narrow or not from the first layout on (``on_resize`` only follows later resizes),
+        # so the first frame is laid out, wrapped and scrolled for the right shape
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         yield Static(id="title-bar", markup=False)
         yield TimeAxis(self._timeline, id="axis")
         with Container(id="body"):

@@ -50,6 +50,9 @@ class SourceScreen(Screen[None]):
         self._initial = (event_id, passage_index)
 
     def compose(self) -> ComposeResult:
+        # narrow or not from the first layout on (``on_resize`` only follows later resizes),
+        # so the first frame is laid out, wrapped and scrolled for the right shape
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         yield Static(self._header(), id="source-header", markup=False)
         with Container(id="source-body"):
             yield SourceText(self._timeline, self._source, id="source-text")

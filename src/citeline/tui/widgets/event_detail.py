@@ -134,6 +134,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._layout: _Layout | None = None
         self._styles_key: tuple[Style, ...] | None = None  # the palette
         self._lines: LRUCache[tuple, Any] = LRUCache(256)
+        self._rows: list[Strip] | None = None  # every row as it is on screen
 
     # -- what the screen may ask ----------------------------------------------------
 
@@ -168,7 +169,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._layout = None
         self._lines.clear()
         self.set_reactive(PassageList.highlighted, 0 if self._options else None)
-        self.refresh()
+        self._repaint()
 
     # -- actions ------------------------------------------------------------------------
 
@@ -179,7 +180,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
 
     def watch_highlighted(self) -> None:
         self._scroll_to_highlight()
-        self._refresh_passages()
+        self._repaint()
 
     def action_move(self, delta: int) -> None:
         if not self._options:
@@ -205,12 +206,12 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         hover = self._option_under(event.y)
         if hover != self._hover:
             self._hover = hover
-            self._refresh_passages()
+            self._repaint()
 
     def on_leave(self, event: events.Leave) -> None:
         if self._hover is not None:
             self._hover = None
-            self._refresh_passages()
+            self._repaint()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         if self._scroll_under(event.y, max(1, int(self.app.scroll_sensitivity_y))):
@@ -236,7 +237,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             if scroll == self._fields_scroll:
                 return False
             self._fields_scroll = scroll
-            self.refresh(Region(0, 0, layout.width, layout.fields_rows))
+            self._repaint()
             return True
         if y >= layout.passages_top:
             limit = max(0, layout.line_count - layout.passages_rows)
@@ -244,7 +245,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             if scroll == self._passages_scroll:
                 return False
             self._passages_scroll = scroll
-            self._refresh_passages()
+            self._repaint()
             return True
         return False
 
@@ -253,12 +254,14 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
     def on_resize(self) -> None:
         self._layout = None
         self._lines.clear()
+        self._rows = None
         self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles_key = None
         self._lines.clear()
+        self._rows = None
 
     def _current_layout(self) -> _Layout | None:
         width, height = self.size
@@ -342,12 +345,19 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             scroll = top
         self._passages_scroll = max(0, min(scroll, max(0, layout.line_count - rows)))
 
-    def _refresh_passages(self) -> None:
-        layout = self._layout
-        if layout is None:
+    def _repaint(self) -> None:
+        """Redraw the rows that changed (all of them when nothing is on screen yet)."""
+        old = self._rows
+        width, height = self.size
+        if old is None or len(old) != height or width <= 0:
+            self._rows = None
             self.refresh()
-        elif layout.passages_rows > 0:
-            self.refresh(Region(0, layout.passages_top, layout.width, layout.passages_rows))
+            return
+        new = self._render_rows()
+        self._rows = new
+        for y, (before, after) in enumerate(zip(old, new, strict=True)):
+            if before != after:
+                self.refresh(Region(0, y, width, 1))
 
     # -- rendering --------------------------------------------------------------------------
 
@@ -371,11 +381,27 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         return palette
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        rows = self._rows
+        key = self._styles_key
+        palette = self._palette()
+        if rows is None or len(rows) != self.size.height or palette is not key:
+            rows = self._rows = self._render_rows()
+        if 0 <= y < len(rows):
+            return rows[y]
+        return Strip.blank(self.size.width, palette[0])
+
+    def _render_rows(self) -> list[Strip]:
+        """Every row of the pane for the current event, size, scroll and styles."""
+        width, height = self.size
         layout = self._current_layout()
-        base, heading, option, highlighted, hover = self._palette()
+        palette = self._palette()
         if layout is None:
-            return Strip.blank(width, base)
+            return [Strip.blank(width, palette[0])] * max(0, height)
+        return [self._row(layout, palette, y) for y in range(height)]
+
+    def _row(self, layout: _Layout, palette: tuple[Style, ...], y: int) -> Strip:
+        base, heading, option, highlighted, hover = palette
+        width = layout.width
         if y < layout.fields_rows:
             return self._fields_line(layout, y, base)
         if y == layout.heading_row:
@@ -387,8 +413,9 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             return strip
         line = self._passages_scroll + y - layout.passages_top
         index = layout.option_at(line)
+        body_width = width - layout.passages_bar
         if index is None:
-            body = Strip.blank(width - layout.passages_bar, option)
+            body = Strip.blank(body_width, option)
         else:
             state = (
                 highlighted if index == self.highlighted
@@ -399,9 +426,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             body = self._lines.get(key)
             if body is None:
                 text = layout.option_lines[index][line - layout.option_starts[index]]
-                pad = Strip.blank(OPTION_PADDING, state)
-                inner = self._text_strip(text, state, width - layout.passages_bar - OPTION_PADDING)
-                body = Strip.join([pad, inner])
+                body = self._text_strip(text, state, body_width, OPTION_PADDING)
                 self._lines[key] = body
         if not layout.passages_bar:
             return body
@@ -433,12 +458,21 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         )
         return Strip.join([strip, bar])
 
-    def _text_strip(self, text: Text, style: Style, width: int) -> Strip:
+    def _text_strip(self, text: Text, style: Style, width: int, indent: int = 0) -> Strip:
+        """One line of text, ``indent`` cells in, padded (or cropped) to ``width`` cells."""
         console = self.app.console
         # (``Text.render`` leaves out the text's own style: it goes under the spans)
         own = console.get_style(text.style, default=Style.null())
-        segments = Segment.apply_style(text.render(console), style + own)
-        return Strip(segments).crop_extend(0, max(0, width), style)
+        segments = list(Segment.apply_style(text.render(console), style + own))
+        if indent:
+            segments.insert(0, Segment(" " * indent, style))
+        length = Segment.get_line_length(segments)
+        width = max(0, width)
+        if length > width:
+            return Strip(segments).crop_extend(0, width, style)
+        if length < width:
+            segments.append(Segment(" " * (width - length), style))
+        return Strip(segments, width)
 
     def _scrollbar_cell(
         self, row: int, rows: int, virtual: int, position: int, thickness: int

@@ -407,8 +407,10 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         it (a frame or two later). Only when the vertical scrollbar is always
         shown, so that the width of the text is known from the size alone.
         """
+        focus_in_view = self._focus_in_view()
         if self.styles.overflow_y == "scroll" and size.width > 0:
-            text_width = size.width - self.styles.gutter.width - self.scrollbar_size_vertical
+            styles = self.styles
+            text_width = size.width - styles.gutter.width - styles.scrollbar_size_vertical
             self._relayout(text_width, quiet=True)
         resized = super()._size_updated(size, virtual_size, container_size, layout)
         if self._wrap is not None:
@@ -418,7 +420,18 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
                 self.scroll_to_focus()
             elif anchor is not None:
                 self.scroll_to(y=self._wrap.row_of(anchor), animate=False)
+                if focus_in_view and not self._focus_in_view():
+                    self.scroll_to_focus()  # a passage in view stays in view
         return resized
+
+    def _focus_in_view(self) -> bool:
+        """Whether the passage under focus has a row in view."""
+        span = self.focused_span
+        if span is None or self._wrap is None or not len(self._wrap):
+            return False
+        rows = self._wrap.rows_of(span.start, span.end)
+        top = int(self.scroll_y)
+        return rows.start < top + self.scrollable_content_region.height and rows.stop > top
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -1,0 +1,99 @@
+"""The search index: built whole or in slices, and a query that narrows the last one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citeline.dates import parse_date
+from citeline.model import Event, Passage, Source, Timeline
+from citeline.search import SearchIndex, terms_of
+
+WORDS = ("harbour", "Harbor", "STRASSE", "straße", "budget", "council", "spring", "ß", "x")
+
+
+def _timeline(count: int) -> Timeline:
+    text = " ".join(WORDS) * 3
+    source = Source("s", "s.txt", Path("s.txt"), "Source", text)
+    events = []
+    for i in range(count):
+        words = [WORDS[(i * k + k) % len(WORDS)] for k in range(1, 4)]
+        start = (i * 5) % (len(text) - 20)
+        passage = Passage("s", "q", start, start + 20, 1, 1, text[start : start + 20])
+        events.append(
+            Event(f"ev-{i}", f"{words[0]} {i}", parse_date("2020"), " ".join(words[1:]),
+                  (passage,), place=words[2] if i % 3 else None, tags=(words[0],))
+        )
+    return Timeline("t", tuple(events), (source,))
+
+
+def _naive(timeline: Timeline, query: str) -> list[int]:
+    terms = terms_of(query)
+    hits = []
+    for i, event in enumerate(timeline.events):
+        fields = [event.id, event.title, event.summary, event.place or "", *event.participants,
+                  *event.tags, *(p.text for p in event.passages)]
+        hay = "\n".join(fields).casefold()
+        if all(term in hay for term in terms):
+            hits.append(i)
+    return hits
+
+
+QUERIES = st.lists(
+    st.text(alphabet="harbostegucn ßSTRA", min_size=0, max_size=12), min_size=1, max_size=8
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(QUERIES)
+def test_every_query_in_a_session_matches_a_fresh_scan(queries: list[str]) -> None:
+    timeline = _timeline(40)
+    index = SearchIndex(timeline)
+    for query in queries:
+        assert index.search(query) == _naive(timeline, query), query
+
+
+def test_typing_a_word_letter_by_letter_narrows_the_hits() -> None:
+    timeline = _timeline(60)
+    index = SearchIndex(timeline)
+    for end in range(1, len("harbour") + 1):
+        query = "harbour"[:end]
+        assert index.search(query) == _naive(timeline, query)
+    # a wider query again (a letter deleted) and a second word
+    assert index.search("harb") == _naive(timeline, "harb")
+    assert index.search("harb spring") == _naive(timeline, "harb spring")
+    assert index.search("") == list(range(60))
+
+
+def test_built_in_slices_then_ready() -> None:
+    timeline = _timeline(25)
+    index = SearchIndex(timeline)
+    assert not index.ready
+    done = list(index.build_steps(chunk=10))
+    assert done == [10, 20]  # the last slice ends the build without a yield
+    assert index.ready
+    assert index.search("council") == _naive(timeline, "council")
+
+
+def test_a_query_during_a_sliced_build_finishes_it() -> None:
+    timeline = _timeline(25)
+    index = SearchIndex(timeline)
+    steps = index.build_steps(chunk=10)
+    next(steps)
+    assert index.search("spring") == _naive(timeline, "spring")
+    assert index.ready
+    assert list(steps) == []  # nothing left to do, nothing built twice
+
+
+def test_build_from_two_threads_builds_once() -> None:
+    timeline = _timeline(200)
+    index = SearchIndex(timeline)
+    threads = [threading.Thread(target=index.build) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert index.search("budget") == _naive(timeline, "budget")

@@ -1,0 +1,88 @@
+"""The detail pane, the list's cursor row and the axis mark, as they are drawn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.geometry import Offset
+
+from citeline.tui.widgets.event_detail import PassageList
+from citeline.tui.widgets.time_axis import TimeAxis
+from citeline.tui.widgets.timeline_list import TimelineList
+from tests.tui.flow_timeline import flow_dir, make_flow_app  # noqa: F401
+
+from .conftest import screen_lines
+
+
+def _pane_text(app) -> list[str]:  # type: ignore[no-untyped-def]
+    pane = app.screen.query_one(PassageList)
+    region = pane.region
+    return [line[region.x : region.right].rstrip() for line in screen_lines(app)[
+        region.y : region.bottom
+    ]]
+
+
+async def test_fields_heading_and_every_line_of_every_passage(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir, select="treaty")
+    async with app.run_test(size=(70, 30)) as pilot:  # narrow: the detail stacks, lines wrap
+        await pilot.pause()
+        text = "\n".join(_pane_text(app))
+        assert "Treaty signed" in text
+        assert "Participants: Ann, Bo" in text
+        assert "Passages (2, from 2 sources)" in text
+        # each passage ends with its source's file and line, however it wraps
+        assert "a.txt:2" in text
+        assert "b.txt:1" in text
+        assert text.index("Treaty signed") < text.index("Passages (2") < text.index("a.txt:2")
+
+
+async def test_the_highlight_follows_keys_and_clicks(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter")
+        passages = app.screen.query_one(PassageList)
+        assert app.focused is passages and passages.highlighted == 0
+        await pilot.press("j", "j")  # stays on the last
+        assert passages.highlighted == 1
+        await pilot.press("k")
+        assert passages.highlighted == 0
+        lines = _pane_text(app)
+        row = next(y for y, line in enumerate(lines) if "b.txt:1" in line)
+        await pilot.click(PassageList, offset=Offset(4, row))
+        assert passages.highlighted == 1
+
+
+async def test_highlight_and_cursor_rows_follow_the_focus(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one(TimelineList)
+        passages = app.screen.query_one(PassageList)
+
+        def cursor_style():  # type: ignore[no-untyped-def]
+            row = timeline._rows.event_rows[timeline.cursor] - int(timeline.scroll_y)
+            return list(timeline.render_line(row))[-1].style
+
+        def highlight_style():  # type: ignore[no-untyped-def]
+            layout = passages._layout
+            assert layout is not None
+            return next(iter(passages.render_line(layout.passages_top))).style
+
+        list_focused, passage_blurred = cursor_style(), highlight_style()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert cursor_style() != list_focused  # the list's cursor is drawn as blurred
+        assert highlight_style() != passage_blurred  # the passage's as focused
+        await pilot.press("escape")
+        await pilot.pause()
+        assert cursor_style() == list_focused
+        assert highlight_style() == passage_blurred
+
+
+async def test_the_axis_mark_is_styled(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        axis = app.screen.query_one(TimeAxis)
+        mark = next(s for s in axis.render_line(1) if s.text == "◆")
+        assert mark.style == axis.rich_style + axis.get_component_rich_style("axis--selected")
