@@ -276,6 +276,10 @@ class MainScreen(Screen[None]):
             text.append(f"  {shown} of {len(timeline.events)} events match ", style="")
             text.append(one_line(query), style="italic")
         else:
-            text.append(f"  {len(timeline.events)} events · {len(timeline.sources)} sources")
+            events, sources = len(timeline.events), len(timeline.sources)
+            text.append(
+                f"  {events} event{'s' if events != 1 else ''}"
+                f" · {sources} source{'s' if sources != 1 else ''}"
+            )
         text.append(f"  {one_line(self._events_path)}", style="dim")
         self.query_one("#title-bar", Static).update(text, layout=False)  # one row, always
