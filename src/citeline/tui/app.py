@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import re
 import time
@@ -22,6 +23,8 @@ from citeline.tui.screens.main_screen import MainScreen
 
 #: How often the files are checked for changes, in seconds.
 RELOAD_INTERVAL = 0.5
+#: Seconds without a key or a click before the timeline cache is written.
+REMEMBER_IDLE = 1.0
 
 
 class CitelineApp(App[int]):
@@ -74,6 +77,7 @@ class CitelineApp(App[int]):
         self.last_diagnostics: tuple = ()
         #: ``time.monotonic()`` of the last key or mouse event (background work yields to it)
         self.last_input = 0.0
+        self._unremembered: LoadResult | None = None  # checked, not cached yet
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseEvent)):
@@ -94,6 +98,7 @@ class CitelineApp(App[int]):
             self._snapshot = self._current_snapshot(self.timeline)
             self.set_interval(RELOAD_INTERVAL, self._check_files)
         if self._load_result is not None and not self._load_result.from_cache:
+            self._unremembered = self._load_result
             self._remember(self._load_result)
         self.call_after_refresh(self._freeze_timeline)
 
@@ -115,11 +120,25 @@ class CitelineApp(App[int]):
 
     def on_unmount(self) -> None:
         gc.unfreeze()  # let the collector have the screens back (several apps in one process)
+        if self._unremembered is not None:  # closed before the user ever paused
+            remember(self.events_path, self._unremembered)
+            self._unremembered = None
 
-    @work(thread=True, group="cache")
-    def _remember(self, result: LoadResult) -> None:
-        """Cache the freshly checked timeline, after the first frame, off the UI thread."""
-        remember(self.events_path, result)
+    @work(group="cache")
+    async def _remember(self, result: LoadResult) -> None:
+        """Cache the freshly checked timeline off the UI thread, once the user pauses.
+
+        Writing the cache holds the interpreter lock most of the time (building
+        the document, then encoding it all in one call: about 2 s at 100,000
+        events), so keys pressed meanwhile would wait: it waits for a second
+        without keys (or clicks) first. If the browser is closed before
+        that, the cache is written as it closes (see :meth:`on_unmount`).
+        """
+        await asyncio.sleep(REMEMBER_IDLE)
+        while time.monotonic() - self.last_input < REMEMBER_IDLE:
+            await asyncio.sleep(REMEMBER_IDLE)
+        self._unremembered = None
+        await asyncio.to_thread(remember, self.events_path, result)
 
     # -- navigation ------------------------------------------------------------------
 
