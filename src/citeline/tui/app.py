@@ -124,6 +124,15 @@ class CitelineApp(App[int]):
             remember(self.events_path, self._unremembered)
             self._unremembered = None
 
+    def user_busy(self, idle: float) -> bool:
+        """Whether a key (or click) came less than ``idle`` seconds ago."""
+        return time.monotonic() - self.last_input < idle
+
+    async def until_idle(self, idle: float, *, poll: float) -> None:
+        """Return once ``idle`` seconds have passed without keys or clicks."""
+        while self.user_busy(idle):
+            await asyncio.sleep(poll)
+
     @work(group="cache")
     async def _remember(self, result: LoadResult) -> None:
         """Cache the freshly checked timeline off the UI thread, once the user pauses.
@@ -135,8 +144,7 @@ class CitelineApp(App[int]):
         that, the cache is written as it closes (see :meth:`on_unmount`).
         """
         await asyncio.sleep(REMEMBER_IDLE)
-        while time.monotonic() - self.last_input < REMEMBER_IDLE:
-            await asyncio.sleep(REMEMBER_IDLE)
+        await self.until_idle(REMEMBER_IDLE, poll=REMEMBER_IDLE)
         self._unremembered = None
         await asyncio.to_thread(remember, self.events_path, result)
 

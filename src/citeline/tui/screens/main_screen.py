@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import time
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,6 +23,9 @@ from citeline.tui.widgets.event_detail import EventDetail, PassageList
 from citeline.tui.widgets.search_bar import SearchBar
 from citeline.tui.widgets.time_axis import TimeAxis
 from citeline.tui.widgets.timeline_list import TimelineList
+
+if TYPE_CHECKING:
+    from citeline.tui.app import CitelineApp
 
 #: Below this width the detail stacks under the timeline.
 NARROW_WIDTH = 100
@@ -94,16 +97,12 @@ class MainScreen(Screen[None]):
         citations and the id lookups (the first source opened would wait for
         them), and the new objects are frozen out of the collector's way.
         """
+        app: CitelineApp = self.app  # type: ignore[assignment]
         for _ in index.build_steps(INDEX_SLICE):
-            await asyncio.sleep(INDEX_PAUSE if self._user_busy() else 0)
-        while self._user_busy(LOOKUPS_IDLE):
-            await asyncio.sleep(INDEX_IDLE)
+            await asyncio.sleep(INDEX_PAUSE if app.user_busy(INDEX_IDLE) else 0)
+        await app.until_idle(LOOKUPS_IDLE, poll=INDEX_IDLE)
         await asyncio.to_thread(_build_lookups, timeline)
         gc.freeze()  # (see CitelineApp._freeze_timeline)
-
-    def _user_busy(self, idle: float = INDEX_IDLE) -> bool:
-        """Whether a key (or click) came less than ``idle`` seconds ago."""
-        return time.monotonic() - getattr(self.app, "last_input", 0.0) < idle
 
     # -- what others may ask -----------------------------------------------------
 
