@@ -122,6 +122,9 @@ COMMANDS: tuple[Command, ...] = (
 
 _BY_ID = {command.id: command for command in COMMANDS}
 
+#: The cursor moves every list and grid shares.
+LIST_MOVES = ("list.down", "list.up", "list.page-down", "list.page-up", "list.first", "list.last")
+
 
 def command(command_id: str) -> Command:
     return _BY_ID[command_id]

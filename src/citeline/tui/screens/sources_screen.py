@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from citeline.model import Source, Timeline
 from citeline.sanitize import one_line
-from citeline.tui.commands import bindings
+from citeline.tui.commands import LIST_MOVES, bindings
 from citeline.tui.messages import SourceRequested
 
 
@@ -71,14 +71,7 @@ class SourcesScreen(Screen[None]):
     # Enter is a priority binding so the footer shows it over the list's own.
     BINDINGS = [
         replace(binding, priority=True) for binding in bindings("list.open")
-    ] + bindings(
-        "list.down",
-        "list.up",
-        "list.page-down",
-        "list.page-up",
-        "list.first",
-        "list.last",
-    )
+    ] + bindings(*LIST_MOVES)
 
     def __init__(self, timeline: Timeline) -> None:
         super().__init__()

@@ -11,7 +11,7 @@ from textual.widgets.option_list import Option
 from citeline.dates import format_date
 from citeline.model import Event
 from citeline.sanitize import one_line
-from citeline.tui.commands import bindings
+from citeline.tui.commands import LIST_MOVES, bindings
 from citeline.tui.messages import EventChosen
 
 
@@ -22,15 +22,7 @@ class CitingEvents(OptionList, inherit_bindings=False):
     app's "back".
     """
 
-    BINDINGS = bindings(
-        "list.down",
-        "list.up",
-        "list.page-down",
-        "list.page-up",
-        "list.first",
-        "list.last",
-        "list.open",
-    )
+    BINDINGS = bindings(*LIST_MOVES, "list.open")
 
     def __init__(
         self,

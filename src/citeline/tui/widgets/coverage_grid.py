@@ -23,7 +23,7 @@ from textual.strip import Strip
 from citeline.dates import format_date
 from citeline.model import Event, Source, Timeline
 from citeline.sanitize import one_line
-from citeline.tui.commands import bindings
+from citeline.tui.commands import LIST_MOVES, bindings
 from citeline.tui.messages import SourceRequested
 
 MARK = "●"
@@ -94,17 +94,7 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
     Left and right (``h``/``l``) move the cursor, so only ``Esc`` goes back.
     """
 
-    BINDINGS = bindings(
-        "list.open",
-        "list.down",
-        "list.up",
-        "grid.left",
-        "grid.right",
-        "list.page-down",
-        "list.page-up",
-        "list.first",
-        "list.last",
-    )
+    BINDINGS = bindings("list.open", *LIST_MOVES, "grid.left", "grid.right")
 
     COMPONENT_CLASSES = {
         "coverage-grid--header",
