@@ -6,12 +6,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from citeline.dates import format_date
 from citeline.model import Timeline
 from citeline.sanitize import one_line
 from citeline.tui.widgets.coverage_grid import MARK, SINGLE_FLAG, CoverageGrid
+from citeline.tui.widgets.key_footer import KeyFooter
 
 
 class CoverageScreen(Screen[None]):
@@ -32,7 +33,7 @@ class CoverageScreen(Screen[None]):
         yield Static(self._header(), id="coverage-header", markup=False)
         yield CoverageGrid(self._timeline, id="coverage-grid")
         yield Static(id="coverage-status", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def grid(self) -> CoverageGrid:

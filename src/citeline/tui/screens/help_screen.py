@@ -7,9 +7,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from citeline.tui.commands import groups
+from citeline.tui.widgets.key_footer import KeyFooter
 
 _KEY_NAMES = {
     "left_square_bracket": "[",
@@ -67,4 +68,4 @@ class HelpScreen(Screen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("citeline keys", style="bold"), id="help-title")
             yield Static(help_table(), id="help-table")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from citeline.diagnostics import Diagnostic
 from citeline.model import Event, Timeline
@@ -20,6 +20,7 @@ from citeline.sanitize import one_line
 from citeline.search import SearchIndex, terms_of
 from citeline.tui.messages import SourceRequested
 from citeline.tui.widgets.event_detail import EventDetail, PassageList
+from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.search_bar import SearchBar
 from citeline.tui.widgets.time_axis import TimeAxis
 from citeline.tui.widgets.timeline_list import TimelineList
@@ -70,7 +71,7 @@ class MainScreen(Screen[None]):
             yield EventDetail(id="detail")
         yield SearchBar(id="search", on_change=self._on_query_typed)
         yield Static(id="errors", markup=False)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._update_title()

@@ -8,13 +8,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from citeline.model import Source, Timeline
 from citeline.sanitize import one_line
 from citeline.tui.commands import LIST_MOVES, bindings
 from citeline.tui.messages import SourceRequested
+from citeline.tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class SourcesScreen(Screen[None]):
             id="sources-list",
             markup=False,
         )
-        yield Footer()
+        yield KeyFooter()
 
     # -- what the app may ask ---------------------------------------------------------
 
