@@ -106,7 +106,7 @@ def test_source_turned_bad_is_a_miss_with_diagnostics(folder: Path) -> None:
         lambda text: text[: len(text) // 2],
         lambda text: "[]",
         lambda text: "not json",
-        lambda text: text.replace('"format":1', '"format":999'),
+        lambda text: text.replace(f'"format":{cache.FORMAT}', '"format":999'),
         lambda text: text.replace(cache.__version__, "0.0.0-other"),
         lambda text: text.replace('"events":[[', '"events":[[1,'),
     ],
@@ -118,6 +118,78 @@ def test_damaged_or_foreign_cache_is_a_miss(folder: Path, damage) -> None:
     result = load(path, use_cache=True)
     assert not result.from_cache
     assert result.timeline == first.timeline
+
+
+def _age(*paths: Path, seconds: float = 60) -> None:
+    """Make files look modified ``seconds`` ago (long before any load of them)."""
+    for path in paths:
+        info = path.stat()
+        then = info.st_mtime_ns - int(seconds * 1e9)
+        os.utime(path, ns=(then, then))
+
+
+def _count_digests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    digested: list[str] = []
+    real = cache.digest
+
+    def counting(text: str) -> str:
+        digested.append(text)
+        return real(text)
+
+    monkeypatch.setattr(cache, "digest", counting)
+    return digested
+
+
+def test_files_unchanged_since_long_before_are_known_by_their_stamps(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, first = _warm(folder)
+    digested = _count_digests(monkeypatch)
+    second = load(path, use_cache=True)
+    assert second.from_cache and second.timeline == first.timeline
+    assert digested == []  # neither file was digested: their stamps vouched for them
+
+
+def test_files_modified_just_before_the_load_are_checked_by_content(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, first = _warm(folder)  # the files were written just now: stamps not trusted
+    document = json.loads(cache.entry_path(path).read_text(encoding="utf-8"))
+    assert document["events_stamp"] is None and document["sources"][0]["stamp"] is None
+    digested = _count_digests(monkeypatch)
+    second = load(path, use_cache=True)
+    assert second.from_cache and second.timeline == first.timeline
+    assert len(digested) == 2  # the events file and the source, by content
+
+
+def test_a_racy_rewrite_keeping_size_and_time_is_caught(folder: Path) -> None:
+    path, _ = _warm(folder)
+    source = folder / "s.txt"
+    info = source.stat()
+    source.write_text(SOURCE.replace("Monday", "Friday"), encoding="utf-8")  # same size
+    os.utime(source, ns=(info.st_atime_ns, info.st_mtime_ns))  # and the same time
+    result = load(path, use_cache=True)
+    assert not result.from_cache  # the stamp was not trusted, so the content was compared
+    assert result.timeline is None  # the quote is no longer in the source
+
+
+def test_a_touched_but_unchanged_file_is_still_a_hit(folder: Path) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, first = _warm(folder)
+    os.utime(folder / "s.txt")  # a new modification time, the same text
+    os.utime(path)
+    second = load(path, use_cache=True)
+    assert second.from_cache and second.timeline == first.timeline
+
+
+def test_a_stamp_change_with_new_content_is_a_miss(folder: Path) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, _ = _warm(folder)
+    path.write_text(EVENTS.replace("A deal", "A new deal"), encoding="utf-8")
+    result = load(path, use_cache=True)
+    assert not result.from_cache
+    assert result.timeline.events[1].title == "A new deal"
 
 
 def test_validate_never_uses_the_cache(folder: Path) -> None:

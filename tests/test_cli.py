@@ -299,6 +299,35 @@ class TestOptions:
         no_traceback(result)
 
 
+class TestBrowserRefusals:
+    """The browser's refusals: printed before the screen is ever taken over."""
+
+    def test_a_timeline_with_errors(self, tmp_path: Path) -> None:
+        make_timeline(tmp_path, EVENTS.replace("March 2023", "Marhc 2023"))
+        result = citeline(cwd=tmp_path)
+        assert result.returncode == 1
+        assert result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert lines[0].startswith("events.yaml:") and ": error: " in lines[0]
+        assert lines[-1] == "events.yaml: 1 error; run 'citeline validate' for the list"
+        assert "\x1b" not in result.stderr  # no terminal set-up: the browser never started
+
+    def test_an_unknown_event(self, tmp_path: Path) -> None:
+        make_timeline(tmp_path)
+        result = citeline("--event", "council-votes", cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr == (
+            "citeline: error: no event with id 'council-votes'; closest: council-vote\n"
+        )
+
+    def test_a_missing_events_file(self, tmp_path: Path) -> None:
+        result = citeline("--events", "nowhere.yaml", cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr == (
+            "nowhere.yaml: error: no such file; give the path of an events.yaml\n"
+        )
+
+
 class TestEventsFileChoice:
     """``--events``, else ``$CITELINE_EVENTS``, else ``./events.yaml``, else bundled."""
 

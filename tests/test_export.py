@@ -53,7 +53,6 @@ AWKWARD_SUMMARY = (
 
 
 def make_source(source_id: str, file: str, title: str, text: str, author: str | None) -> Source:
-    starts = (0, *(i + 1 for i, char in enumerate(text) if char == "\n"))
     return Source(
         id=source_id,
         file=file,
@@ -61,7 +60,6 @@ def make_source(source_id: str, file: str, title: str, text: str, author: str | 
         title=title,
         text=text,
         author=author,
-        line_starts=starts,
     )
 
 

@@ -749,14 +749,14 @@ class TestSourcePaths:
             path.chmod(0o644)
 
     def test_permission_denied(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        real_open = Path.open
+        real_open = os.open
 
-        def refuse(path: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-            if path.name == "locked.txt" and args[:1] == ("rb",):
+        def refuse(path: object, *args: object, **kwargs: object) -> int:
+            if os.path.basename(os.fspath(path)) == "locked.txt":  # type: ignore[arg-type]
                 raise PermissionError(13, "Permission denied")
             return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Path, "open", refuse)
+        monkeypatch.setattr(source_files.os, "open", refuse)
         assert self.check(tmp_path, "locked.txt", {"locked.txt": GAZETTE}) == [
             "events.yaml:4:11: error: source file 'locked.txt' cannot be read: permission"
             " denied; make it readable (chmod a+r)"

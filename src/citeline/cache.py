@@ -15,17 +15,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
 from citeline import __version__
 from citeline.diagnostics import Diagnostic, Severity
 from citeline.model import Event, EventDate, Location, PartialDate, Passage, Source, Timeline
-from citeline.source_files import SourceFileError, read_source
+from citeline.source_files import SourceFileError, Stamp, read_source
 
-FORMAT = 1
+FORMAT = 4
 T = TypeVar("T")
 ENV_DISABLE = "CITELINE_NO_CACHE"
+#: A file modified less than this long before it was read is checked by its content
+#: on the next start even if its stamp is unchanged: a second write within the same
+#: tick of the file system's clock (2 s on FAT) would leave the stamp as it was.
+RACY_NS = 2_000_000_000
 
 
 def cache_dir() -> Path:
@@ -47,14 +52,33 @@ def entry_path(events_path: Path) -> Path:
     return cache_dir() / f"{key}.json"
 
 
-def _stamp(events_path: Path, name: str, events_digest: str) -> dict[str, Any]:
+def _identity(events_path: Path, name: str) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "version": __version__,
         "events_file": str(events_path.resolve()),
         "name": name,
-        "events_digest": events_digest,
     }
+
+
+def _trusted(stamp: Stamp | None, started_ns: int) -> Stamp | None:
+    """``stamp`` if it can vouch for the file's content later, else ``None``."""
+    if stamp is None or stamp[1] >= started_ns - RACY_NS:
+        return None
+    return stamp
+
+
+def _vouches(trusted: list[int] | None, current: Stamp | None) -> bool:
+    """Whether a trusted stamp from the entry says the file is unchanged."""
+    return trusted is not None and current is not None and tuple(trusted) == current
+
+
+def _current_stamp(path: Path) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 # -- writing -------------------------------------------------------------------
@@ -77,7 +101,18 @@ def _event(event: Event) -> list[Any]:
         list(event.tags),
         [location.line, location.column] if location else None,
         [
-            [p.source_id, p.quote, p.start, p.end, p.line, p.column, p.prefix, p.suffix, p.note]
+            [
+                p.source_id,
+                p.quote,
+                p.start,
+                p.end,
+                p.line,
+                p.column,
+                p.text == p.quote,  # then the quote is the text, with no slice to take
+                p.prefix,
+                p.suffix,
+                p.note,
+            ]
             for p in event.passages
         ],
     ]
@@ -89,11 +124,24 @@ def store(
     events_digest: str,
     timeline: Timeline,
     diagnostics: tuple[Diagnostic, ...],
+    stamps: Mapping[str, Stamp] | None = None,
+    started_ns: int = 0,
 ) -> None:
-    """Write the entry for a valid timeline; any failure to write is ignored."""
+    """Write the entry for a valid timeline; any failure to write is ignored.
+
+    ``stamps`` (by normalised path) are what ``stat`` said of each file as the
+    load that began at ``started_ns`` read it: a file whose stamp is unchanged
+    at the next start is known by it, without reading it for its digest
+    (unless it was modified just before that load; see :data:`RACY_NS`).
+    """
     from citeline.export.atomic import write_atomic
 
-    document = _stamp(events_path, name, events_digest)
+    stamps = stamps or {}
+    document = _identity(events_path, name)
+    document["events_digest"] = events_digest
+    document["events_stamp"] = _trusted(
+        stamps.get(os.path.normpath(events_path)), started_ns
+    )
     document["title"] = timeline.title
     document["sources"] = [
         {
@@ -105,6 +153,7 @@ def store(
             "url": s.url,
             "published": s.published,
             "digest": digest(s.text),
+            "stamp": _trusted(stamps.get(os.path.normpath(s.path)), started_ns),
         }
         for s in timeline.sources
     ]
@@ -124,18 +173,30 @@ def store(
 
 
 def lookup(
-    events_path: Path, name: str, events_digest: str
-) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
-    """The cached timeline for exactly these files, or ``None``."""
+    events_path: Path, name: str, events_digest: Callable[[], str | None]
+) -> tuple[Timeline, tuple[Diagnostic, ...], str] | None:
+    """The cached timeline for exactly these files, its diagnostics and key, or ``None``.
+
+    A file whose stamp is what the entry trusts is taken as unchanged; any
+    other is compared by the digest of its text (``events_digest()`` for the
+    events file, which is only called then).
+    """
     try:
         raw = entry_path(events_path).read_text(encoding="utf-8")
         document = json.loads(raw)
         if not isinstance(document, dict):
             return None
-        for key, value in _stamp(events_path, name, events_digest).items():
+        for key, value in _identity(events_path, name).items():
             if document.get(key) != value:
                 return None
-        return _rebuild(events_path, name, document)
+        if not _vouches(document["events_stamp"], _current_stamp(events_path)) and (
+            events_digest() != document["events_digest"]
+        ):
+            return None
+        rebuilt = _rebuild(events_path, name, document)
+        if rebuilt is None:
+            return None
+        return (*rebuilt, document["events_digest"])
     except (OSError, ValueError, KeyError, TypeError, IndexError, SourceFileError):
         return None
 
@@ -148,7 +209,7 @@ def _rebuild(
     texts: dict[str, str] = {}
     for entry in document["sources"]:
         text = read_source(root, entry["file"])
-        if digest(text.text) != entry["digest"]:
+        if not _vouches(entry["stamp"], text.stamp) and digest(text.text) != entry["digest"]:
             return None
         texts[entry["id"]] = text.text
         sources.append(
@@ -162,10 +223,10 @@ def _rebuild(
                 publisher=entry["publisher"],
                 url=entry["url"],
                 published=entry["published"],
-                line_starts=text.line_starts,
             )
         )
-    events = tuple(_rebuild_event(row, texts, name) for row in document["events"])
+    build = _EventBuilder(texts, name).event
+    events = tuple([build(row) for row in document["events"]])
     diagnostics = tuple(
         Diagnostic(file, line, column, message, Severity(severity))
         for file, line, column, message, severity in document["diagnostics"]
@@ -174,55 +235,83 @@ def _rebuild(
     return timeline, diagnostics
 
 
-def _partial(parts: list[int | None] | None) -> PartialDate | None:
-    return None if parts is None else PartialDate(parts[0], parts[1], parts[2])  # type: ignore[arg-type]
-
-
 def _frozen(cls: type[T], **fields: Any) -> T:
     """An instance of a frozen model dataclass, built from fields already checked.
 
     A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``; for the tens of thousands of passages of a large
-    timeline that is most of a warm start. The fields here come from a
-    timeline that was validated when it was cached, so they are set at once.
+    ``object.__setattr__``; for the tens of thousands of events, dates and
+    passages of a large timeline that is most of a warm start. The fields
+    here come from a timeline that was validated when it was cached, so they
+    are set at once.
     """
     instance = object.__new__(cls)
     instance.__dict__.update(fields)
     return instance
 
 
-def _rebuild_event(row: list[Any], texts: dict[str, str], name: str) -> Event:
-    ident, title, date, summary, place, participants, tags, location, passages = row
-    start, end, qualifier, raw, is_interval = date
-    return _frozen(
-        Event,
-        id=ident,
-        title=title,
-        date=EventDate(_partial(start), _partial(end), qualifier, raw, is_interval),
-        summary=summary,
-        passages=tuple(
-            _frozen(
-                Passage,
-                source_id=source_id,
-                quote=quote,
-                start=start_offset,
-                end=end_offset,
-                line=line,
-                column=column,
-                text=texts[source_id][start_offset:end_offset],
-                prefix=prefix,
-                suffix=suffix,
-                note=note,
-            )
-            for (
-                source_id, quote, start_offset, end_offset, line, column, prefix, suffix, note
-            ) in passages
-        ),
-        place=place,
-        participants=tuple(participants),
-        tags=tuple(tags),
-        location=Location(name, location[0], location[1]) if location else None,
-    )
+class _EventBuilder:
+    """Rebuilds cached events; equal partial dates are made once and shared."""
+
+    def __init__(self, texts: dict[str, str], name: str) -> None:
+        self.texts = texts
+        self.name = name
+        self.dates: dict[tuple[int, int | None, int | None], PartialDate] = {}
+
+    def partial(self, parts: list[int | None] | None) -> PartialDate | None:
+        if parts is None:
+            return None
+        key = (parts[0], parts[1], parts[2])
+        date = self.dates.get(key)
+        if date is None:
+            date = self.dates[key] = _frozen(PartialDate, year=key[0], month=key[1], day=key[2])
+        return date
+
+    def event(self, row: list[Any]) -> Event:
+        ident, title, date, summary, place, participants, tags, location, passages = row
+        start, end, qualifier, raw, is_interval = date
+        texts = self.texts
+        new = object.__new__
+        built = []
+        for source_id, quote, start_at, end_at, line, column, verbatim, prefix, suffix, note in (
+            passages
+        ):
+            passage = new(Passage)
+            passage.__dict__.update({  # (a dict display: quicker than keyword arguments)
+                "source_id": source_id,
+                "quote": quote,
+                "start": start_at,
+                "end": end_at,
+                "line": line,
+                "column": column,
+                "text": quote if verbatim else texts[source_id][start_at:end_at],
+                "prefix": prefix,
+                "suffix": suffix,
+                "note": note,
+            })
+            built.append(passage)
+        event_date = new(EventDate)
+        event_date.__dict__.update({
+            "start": self.partial(start),
+            "end": self.partial(end),
+            "qualifier": qualifier,
+            "raw": raw,
+            "is_interval": is_interval,
+        })
+        event = new(Event)
+        event.__dict__.update({
+            "id": ident,
+            "title": title,
+            "date": event_date,
+            "summary": summary,
+            "passages": tuple(built),
+            "place": place,
+            "participants": tuple(participants),
+            "tags": tuple(tags),
+            "location": _frozen(Location, file=self.name, line=location[0], column=location[1])
+            if location
+            else None,
+        })
+        return event
 
 
 __all__ = ["cache_dir", "digest", "enabled", "entry_path", "lookup", "store"]

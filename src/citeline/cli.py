@@ -17,6 +17,7 @@ from citeline import __version__
 from citeline.diagnostics import Diagnostic, closest, summary_line
 from citeline.loader import LoadResult, load
 from citeline.model import Event, Timeline
+from citeline.pending_load import PendingLoad
 from citeline.sanitize import excerpt, one_line, visible
 from citeline.timeline_path import choose_events_path
 
@@ -131,27 +132,33 @@ def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     chosen = choose_events_path(getattr(args, "events", None))
-    # validate always checks everything; the other commands may use the cache
-    result = load(chosen.path, use_cache=args.command != "validate")
-    if result.unreadable:
-        _print_diagnostics(result.diagnostics, sys.stderr)
-        return EXIT_USAGE
     command = args.command
+    if command is None:
+        return _browse(chosen.path, args.event)
+    # validate always checks everything; the other commands may use the cache
+    result = load(chosen.path, use_cache=command != "validate")
     if command == "validate":
+        if result.unreadable:
+            return _failed(result, chosen.path)
         return _validate(result, chosen.path)
     if result.timeline is None:
-        _print_diagnostics(result.diagnostics, sys.stderr)
-        print(f"{one_line(str(chosen.path))}: {summary_line(result.diagnostics)};"
-              " run 'citeline validate' for the list", file=sys.stderr)
-        return EXIT_INVALID
+        return _failed(result, chosen.path)
     timeline = result.timeline
     if command == "list":
         return _list(timeline, args.format, sys.stdout)
     if command == "show":
         return _show(timeline, args.id, args.format, sys.stdout)
-    if command == "export":
-        return _export(timeline, args.format, args.output)
-    return _browse(result, chosen.path, args.event)
+    return _export(timeline, args.format, args.output)
+
+
+def _failed(result: LoadResult, path: Path) -> int:
+    """Report a timeline that cannot be shown: unreadable (2) or with errors (1)."""
+    _print_diagnostics(result.diagnostics, sys.stderr)
+    if result.unreadable:
+        return EXIT_USAGE
+    print(f"{one_line(str(path))}: {summary_line(result.diagnostics)};"
+          " run 'citeline validate' for the list", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def _print_diagnostics(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
@@ -291,16 +298,33 @@ def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
     return EXIT_OK
 
 
-def _browse(result: LoadResult, path: Path, event_id: str | None) -> int:
-    timeline = result.timeline
-    assert timeline is not None
-    if event_id is not None and timeline.event(event_id) is None:
-        print(_unknown_event_message(timeline, event_id), file=sys.stderr)
-        return EXIT_USAGE
+def _browse(path: Path, event_id: str | None) -> int:
+    """Open the browser; the timeline loads while the user interface is imported.
+
+    A load that is done by then (a small or cached timeline) opens straight on
+    the timeline, and its errors are printed without the screen ever flashing.
+    A longer one goes on behind the browser's loading screen.
+    """
+    pending = PendingLoad(path).start()
     from citeline.tui.app import make_app
 
-    app = make_app(timeline, path, select_event=event_id, load_result=result)
+    result = pending.wait(timeout=0)
+    if result is not None:
+        if result.timeline is None:
+            return _failed(result, path)
+        if event_id is not None and result.timeline.event(event_id) is None:
+            print(_unknown_event_message(result.timeline, event_id), file=sys.stderr)
+            return EXIT_USAGE
+        app = make_app(result.timeline, path, select_event=event_id, load_result=result)
+    else:
+        app = make_app(None, path, select_event=event_id, pending=pending)
     app.run()
+    late = app.late_load  # a load that ended behind the loading screen, if it did
+    if late is not None and late.timeline is None:
+        return _failed(late, path)
+    if late is not None and event_id is not None and late.timeline.event(event_id) is None:
+        print(_unknown_event_message(late.timeline, event_id), file=sys.stderr)
+        return EXIT_USAGE
     return app.return_code or EXIT_OK
 
 

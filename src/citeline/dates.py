@@ -20,11 +20,13 @@ import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
-
-from dateutil.parser import ParserError, parserinfo
-from dateutil.parser import parse as _dateutil_parse
+from functools import cache
+from typing import TYPE_CHECKING
 
 from citeline.model import EventDate, PartialDate
+
+if TYPE_CHECKING:
+    from dateutil.parser import parserinfo
 
 __all__ = ["DateError", "describe_gap", "format_date", "parse_date"]
 
@@ -52,7 +54,19 @@ MONTH_NAMES = (
     "December",
 )
 
-_INFO = parserinfo()
+
+
+@cache
+def _names() -> parserinfo:
+    """dateutil's month and weekday names, imported on first use.
+
+    Only natural dates need dateutil: a timeline read from the cache, or one
+    with ISO dates only, starts without importing it (20 ms).
+    """
+    from dateutil.parser import parserinfo
+
+    return parserinfo()
+
 _ISO = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", re.ASCII)
 _ISO_LIKE = re.compile(r"[+-]?[0-9]+(?:-[0-9]+)*", re.ASCII)
 _TIME = re.compile(
@@ -345,12 +359,13 @@ def _bad_separator(char: str, at: int) -> None:
 
 
 def _scan_word(word: str, fields: _Fields, at: int) -> None:
-    month = _INFO.month(word)
+    names = _names()
+    month = names.month(word)
     if month is not None:
         if fields.month is not None:
             raise DateError("a date can name only one month; for a span write START/END", at)
         fields.month = month
-    elif _INFO.weekday(word) is not None:
+    elif names.weekday(word) is not None:
         raise DateError(
             f"weekday names such as '{word}' are not supported; write just the date, "
             "e.g. '20 March 2023'",
@@ -389,8 +404,10 @@ def _dateutil_read(text: str) -> tuple[int | None, int | None, int | None] | Non
     that differ in every field shows which ones the string really gave. Returns
     ``None`` when dateutil cannot read ``text`` or finds a time of day in it.
     """
+    from dateutil.parser import ParserError, parse
+
     try:
-        first, second = (_dateutil_parse(text, default=d, fuzzy=False) for d in _DEFAULTS)
+        first, second = (parse(text, default=d, fuzzy=False) for d in _DEFAULTS)
     except (ParserError, ValueError, OverflowError):
         return None
     if any(getattr(first, name) == getattr(second, name) for name in _TIME_FIELDS):

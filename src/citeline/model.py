@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from citeline.lines import line_starts_of
+
 
 class Precision(StrEnum):
     """How much of a date was actually given."""
@@ -136,7 +138,11 @@ class Source:
     publisher: str | None = None
     url: str | None = None
     published: str | None = None
-    line_starts: tuple[int, ...] = field(default=(0,), repr=False, compare=False)
+
+    @cached_property
+    def line_starts(self) -> tuple[int, ...]:
+        """The offset in ``text`` at which each line begins (found on first use)."""
+        return line_starts_of(self.text)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset in ``text``."""

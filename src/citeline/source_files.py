@@ -9,13 +9,15 @@ read as ``\\n``.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path, PureWindowsPath
 
 #: The largest source text citeline reads, in bytes.
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 #: The longest ``file:`` path accepted, in characters.
 MAX_PATH_CHARS = 4096
 
@@ -24,11 +26,16 @@ class SourceFileError(Exception):
     """A source file cannot be used; the message says why and what to do."""
 
 
+#: What ``stat`` said of a file when it was read: size, modification time (ns), inode.
+Stamp = tuple[int, int, int]
+
+
 @dataclass(frozen=True)
 class SourceText:
     path: Path
     text: str
-    line_starts: tuple[int, ...]
+    #: the file's stamp, taken before its bytes were read
+    stamp: Stamp
 
 
 def resolve_source_path(root: Path, written: str) -> Path:
@@ -40,18 +47,21 @@ def resolve_source_path(root: Path, written: str) -> Path:
             f"the file path is {len(written):,} characters long; paths are limited to"
             f" {MAX_PATH_CHARS:,}: rename the file"
         )
-    control = next((c for c in written if ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0), None)
-    if control is not None:
+    found = _CONTROL.search(written)
+    if found is not None:
+        control = found.group()
         raise SourceFileError(
             f"the file path holds the control character U+{ord(control):04X}; rename the"
             " file and write its plain name"
         )
-    if PurePosixPath(written).is_absolute() or PureWindowsPath(written).is_absolute():
+    if written.startswith("/") or (
+        (":" in written or "\\" in written) and PureWindowsPath(written).is_absolute()
+    ):
         raise SourceFileError(
             f"'{written}' is an absolute path; give a path relative to the folder of the"
             " events file, and copy the source into it"
         )
-    if ".." in PurePosixPath(written.replace("\\", "/")).parts:
+    if ".." in written.replace("\\", "/").split("/"):
         raise SourceFileError(
             f"'{written}' climbs out of the events folder through '..'; copy the source"
             " into the folder of the events file"
@@ -93,31 +103,37 @@ def _goes_through_link(real_root: str, relative: str) -> bool:
 def read_source(root: Path, written: str) -> SourceText:
     """Read and decode the source file named by ``written``."""
     path = resolve_source_path(root, written)
-    data = _read_bounded(path, MAX_SOURCE_BYTES, written)
-    text = decode_text(data, written)
-    return SourceText(path, text, line_starts_of(text))
+    data, stamp = _read_bounded(path, MAX_SOURCE_BYTES, written)
+    return SourceText(path, decode_text(data, written), stamp)
 
 
-def _read_bounded(path: Path, limit: int, name: str) -> bytes:
-    """The bytes of the regular file ``path``, refused when larger than ``limit``.
+def _read_bounded(path: Path, limit: int, name: str) -> tuple[bytes, Stamp]:
+    """The bytes and stamp of the regular file ``path``, refused when larger than ``limit``.
 
-    Folders, FIFOs and devices are refused before anything is read, and at
-    most ``limit + 1`` bytes are ever read, so a file that grows (or a special
-    file that never ends) cannot exhaust memory or hang the reading.
+    Folders, FIFOs and devices are refused before anything is read (opening
+    without blocking, so a FIFO cannot hang it), and at most ``limit + 1``
+    bytes are ever read, so a file that grows (or a special file that never
+    ends) cannot exhaust memory. One open, one ``fstat`` and two reads per
+    file: a thousand sources are read in a few milliseconds.
     """
     try:
-        info = path.stat()
-        if stat.S_ISDIR(info.st_mode):
-            raise SourceFileError(f"'{name}' is a folder; name a text file in it")
-        if not stat.S_ISREG(info.st_mode):
-            raise SourceFileError(
-                f"'{name}' is not a regular file (a device, pipe or socket); copy the text into"
-                " a file and name that"
-            )
-        if info.st_size > limit:
-            raise SourceFileError(_too_big(name, info.st_size, limit))
-        with path.open("rb") as stream:
-            data = stream.read(limit + 1)
+        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISDIR(info.st_mode):
+                raise SourceFileError(f"'{name}' is a folder; name a text file in it")
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceFileError(
+                    f"'{name}' is not a regular file (a device, pipe or socket); copy the text"
+                    " into a file and name that"
+                )
+            if info.st_size > limit:
+                raise SourceFileError(_too_big(name, info.st_size, limit))
+            data = _read_all(fd, info.st_size, limit)
+        finally:
+            os.close(fd)
+    except IsADirectoryError:  # where folders cannot be opened at all
+        raise SourceFileError(f"'{name}' is a folder; name a text file in it") from None
     except FileNotFoundError:
         raise SourceFileError(
             f"source file '{name}' does not exist; check the path (it is relative to the"
@@ -134,7 +150,24 @@ def _read_bounded(path: Path, limit: int, name: str) -> bytes:
         ) from None
     if len(data) > limit:
         raise SourceFileError(_too_big(name, len(data), limit, more=True))
-    return data
+    return data, (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def _read_all(fd: int, size: int, limit: int) -> bytes:
+    """Read ``fd`` to its end, or to ``limit + 1`` bytes; ``size`` is what stat said."""
+    chunks = []
+    total = 0
+    want = size + 1  # one more than expected: a file that grew shows at once
+    while total <= limit:
+        chunk = os.read(fd, min(max(want - total, 1 << 16), limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _too_big(name: str, size: int, limit: int, more: bool = False) -> str:
@@ -189,14 +222,3 @@ def decode_text(data: bytes, name: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
-
-
-def line_starts_of(text: str) -> tuple[int, ...]:
-    """Offsets at which each line of ``text`` begins."""
-    starts = [0]
-    find = text.find
-    position = find("\n")
-    while position != -1:
-        starts.append(position + 1)
-        position = find("\n", position + 1)
-    return tuple(starts)

@@ -18,12 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import yaml
 
+from citeline.lines import line_starts_of
 from citeline.sanitize import excerpt
-from citeline.source_files import line_starts_of
 
 try:  # libyaml's parser, when PyYAML was built with it (it is not re-exported by ``yaml``)
     from yaml._yaml import CParser as _Parser
@@ -48,6 +49,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 MAX_DEPTH = 64
 #: Reading stops after this many problems in the YAML itself.
 MAX_PROBLEMS = 100
+#: Parser events between two calls of the progress callback.
+PROGRESS_EVERY = 4096
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 #: Tags that only say "this is text": harmless, so allowed.
@@ -156,12 +159,14 @@ class _Places:
         return self.of(mark.index)
 
 
-def read_yaml(text: str) -> ReadResult:
+def read_yaml(text: str, progress: Callable[[float], None] | None = None) -> ReadResult:
     """Parse one YAML document from ``text`` into nodes, collecting problems.
 
     A syntax error stops the reading (the parser cannot go on), and so does
     nesting deeper than ``MAX_DEPTH`` or more than ``MAX_PROBLEMS`` problems:
     the result then has no root, only the problems found so far.
+    ``progress``, if given, is called now and then with the share of the text
+    read so far (0 to 1); whatever it raises ends the reading.
     """
     surrogate = _first_surrogate(text)
     if surrogate is not None:
@@ -176,7 +181,7 @@ def read_yaml(text: str) -> ReadResult:
     parser = None
     try:
         parser = _Parser(text)
-        root = _Builder(problems, places, text).run(parser)
+        root = _Builder(problems, places, text, progress).run(parser)
     except _Stop:
         return ReadResult(None, problems)
     except yaml.MarkedYAMLError as error:
@@ -252,7 +257,14 @@ def _tag_name(tag: str) -> str:
 class _Builder:
     """Turns the event stream into nodes, with a stack instead of recursion."""
 
-    def __init__(self, problems: list[Problem], places: _Places, text: str) -> None:
+    def __init__(
+        self,
+        problems: list[Problem],
+        places: _Places,
+        text: str,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
+        self.progress = progress
         self.problems = problems
         self.places = places
         self.text = text
@@ -312,9 +324,17 @@ class _Builder:
 
     def run(self, parser: _Parser) -> Node | None:
         documents = 0
+        progress = self.progress
+        length = max(len(self.text), 1)
+        countdown = PROGRESS_EVERY
         while True:
             event = parser.get_event()
             kind = type(event)
+            countdown -= 1
+            if not countdown:
+                countdown = PROGRESS_EVERY
+                if progress is not None:
+                    progress(min(event.start_mark.index / length, 1.0))
             if kind is yaml.StreamEndEvent:
                 break
             if kind is yaml.StreamStartEvent or kind is yaml.DocumentEndEvent:

@@ -125,7 +125,12 @@ def test_wrap_examples() -> None:
     assert rows("x\n\ny", 2) == ["x", "", "y"]
     wrap = SoftWrap("ab中cd", 3)
     assert [wrap.locate(offset) for offset in range(6)] == [
-        (0, 0), (0, 1), (1, 0), (2, 0), (2, 1), (2, 2)
+        (0, 0),
+        (0, 1),
+        (1, 0),
+        (2, 0),
+        (2, 1),
+        (2, 2),
     ]
 
 
@@ -208,7 +213,10 @@ async def test_n_and_N_walk_the_passages_in_text_order(viewer_timeline: Timeline
         await pilot.pause()
         focused = [m for m in app.received if isinstance(m, PassageFocused)]
         assert [(m.event_id, m.passage_index) for m in focused] == [
-            ("e1", 0), ("e2", 0), ("e3", 1), ("e2", 1)
+            ("e1", 0),
+            ("e2", 0),
+            ("e3", 1),
+            ("e2", 1),
         ]
         assert all(m.source_id == "alpha" for m in focused)
         assert FOCUS_BAR in _row_with(app, "Line 50: The harbour reopened")
@@ -380,7 +388,7 @@ async def test_highlight_lands_on_wide_characters_across_rows() -> None:
     text = "前言。\n" + "港口预算获得批准，议会在星期一开会。" * 12 + "\n结束。\n"
     quote = "议会在星期一开会。港口预算获得批准，议会在星期一开会。港口预算"
     start = text.index(quote, 60)
-    source = Source("cjk", "cjk.txt", Path("cjk.txt"), "CJK", text, line_starts=(0, 4))
+    source = Source("cjk", "cjk.txt", Path("cjk.txt"), "CJK", text)
     passage = Passage("cjk", quote, start, start + len(quote), 2, start - 3, quote)
     event = Event("ev", "Event", parse_date("2020"), "s", (passage,))
     timeline = Timeline("t", (event,), (source,))

@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from citeline.loader import LoadResult, load, remember
 from citeline.model import Timeline
+from citeline.pending_load import LoadCancelled, PendingLoad
 from citeline.tui.commands import bindings
 from citeline.tui.history import History, Place
 from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
@@ -40,6 +41,7 @@ class CitelineApp(App[int]):
         "styles/sources.tcss",
         "styles/coverage.tcss",
         "styles/help.tcss",
+        "styles/loading.tcss",
     ]
     TITLE = "citeline"
     BINDINGS = bindings(
@@ -58,21 +60,29 @@ class CitelineApp(App[int]):
 
     def __init__(
         self,
-        timeline: Timeline,
+        timeline: Timeline | None,
         events_path: Path,
         *,
         select_event: str | None = None,
         watch: bool = True,
         load_result: LoadResult | None = None,
+        pending: PendingLoad | None = None,
     ) -> None:
         super().__init__()
+        if timeline is None and pending is None:
+            raise ValueError("a timeline or a pending load of one is needed")
         self._load_result = load_result
-        self.timeline = timeline
+        self._pending = pending
+        #: the result of ``pending`` if it could not be shown (errors, an unknown
+        #: ``select_event``): the app exits, and the caller reports it
+        self.late_load: LoadResult | None = None
+        self.timeline: Timeline = timeline  # type: ignore[assignment]  # set once loaded
         self.events_path = events_path
         self._initial_event = select_event
         self._watch = watch
         self.history: History[Place] = History()
-        self._snapshot: Snapshot = {}
+        #: the watched files as last seen (``None``: not looked at yet)
+        self._snapshot: Snapshot | None = None
         self.reload_count = 0
         self.last_diagnostics: tuple = ()
         #: ``time.monotonic()`` of the last key or mouse event (background work yields to it)
@@ -87,6 +97,41 @@ class CitelineApp(App[int]):
     # -- start-up ------------------------------------------------------------------
 
     async def on_mount(self) -> None:
+        if self.timeline is None:
+            from citeline.tui.screens.loading_screen import LoadingScreen
+
+            await self.push_screen(LoadingScreen(self._pending))  # type: ignore[arg-type]
+            self._wait_for_load()
+            return
+        await self._open_timeline()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the timeline loads, only quitting works."""
+        return self.timeline is not None or action == "quit"
+
+    @work(thread=True, group="load")
+    def _wait_for_load(self) -> None:
+        assert self._pending is not None
+        try:
+            result = self._pending.wait()
+        except LoadCancelled:  # the user quit while it loaded
+            return
+        if result is not None:
+            self.call_from_thread(self._loaded, result)
+
+    async def _loaded(self, result: LoadResult) -> None:
+        timeline = result.timeline
+        wanted = self._initial_event
+        if timeline is None or (wanted is not None and timeline.event(wanted) is None):
+            self.late_load = result
+            self.exit(return_code=1)
+            return
+        self.timeline = timeline
+        self._load_result = result
+        await self.pop_screen()
+        await self._open_timeline()
+
+    async def _open_timeline(self) -> None:
         gc.freeze()  # the timeline, before the screen is built (see _freeze_timeline)
         self.main_screen = MainScreen(self.timeline, str(self.events_path))
         await self.push_screen(self.main_screen)
@@ -95,7 +140,7 @@ class CitelineApp(App[int]):
         selected = self.main_screen.selected_event
         self.history.visit(Place("timeline", selected.id if selected else None))
         if self._watch:
-            self._snapshot = self._current_snapshot(self.timeline)
+            self._reload_if_changed()  # the first look, off the UI thread, before the first frame
             self.set_interval(RELOAD_INTERVAL, self._check_files)
         if self._load_result is not None and not self._load_result.from_cache:
             self._unremembered = self._load_result
@@ -119,6 +164,8 @@ class CitelineApp(App[int]):
         gc.freeze()
 
     def on_unmount(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()  # quit while loading: the load stops at its next report
         gc.unfreeze()  # let the collector have the screens back (several apps in one process)
         if self._unremembered is not None:  # closed before the user ever paused
             remember(self.events_path, self._unremembered)
@@ -313,10 +360,13 @@ class CitelineApp(App[int]):
 
     @work(thread=True, exclusive=True, group="reload")
     def _reload_if_changed(self) -> None:
+        if self._snapshot is None:  # the first look: what the loaded timeline came from
+            self._snapshot = self._current_snapshot(self.timeline)
+            return
         current = snapshot(self._snapshot)
         if current == self._snapshot:
             return
-        result = load(self.events_path)
+        result = load(self.events_path, long_lived=True)
         remember(self.events_path, result)
         new_snapshot = self._current_snapshot(result.timeline, result.source_paths)
         # a file written between the stat and the read is caught on the next poll
@@ -378,18 +428,27 @@ class CitelineApp(App[int]):
 
 
 def make_app(
-    timeline: Timeline,
+    timeline: Timeline | None,
     events_path: Path,
     *,
     select_event: str | None = None,
     watch: bool = True,
     load_result: LoadResult | None = None,
+    pending: PendingLoad | None = None,
 ) -> CitelineApp:
     """The one factory the CLI and the tests build the browser with.
 
     ``load_result``, when given, is cached after the first frame for a quick
-    next start (unless it came from the cache already).
+    next start (unless it came from the cache already). Without a
+    ``timeline``, the browser shows a loading screen until ``pending`` is
+    done; if that load has errors (or no ``select_event``), it exits at once
+    with the result in :attr:`CitelineApp.late_load` for the caller to report.
     """
     return CitelineApp(
-        timeline, events_path, select_event=select_event, watch=watch, load_result=load_result
+        timeline,
+        events_path,
+        select_event=select_event,
+        watch=watch,
+        load_result=load_result,
+        pending=pending,
     )

@@ -1,0 +1,99 @@
+"""Loading with progress reports, and on a thread of its own (:mod:`citeline.pending_load`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citeline import yaml_reader
+from citeline.loader import load
+from citeline.pending_load import LoadCancelled, PendingLoad
+
+SOURCE = "".join(f"Line {n}: the council met and voted on item {n}.\n" for n in range(400))
+
+
+def big_timeline(folder: Path, events: int = 600, sources: int = 3) -> Path:
+    """A valid timeline large enough for several progress reports in every phase."""
+    lines = ["title: Progress test", "sources:"]
+    for s in range(sources):
+        (folder / f"s{s}.txt").write_text(SOURCE, encoding="utf-8")
+        lines += [f"  - id: s{s}", f"    file: s{s}.txt", f"    title: Source {s}"]
+    lines.append("events:")
+    for e in range(events):
+        lines += [
+            f"  - id: e{e}",
+            f"    title: Event {e}",
+            f'    date: "{1900 + e % 100}-0{1 + e % 9}"',
+            "    summary: The council voted.",
+            "    passages:",
+            f"      - source: s{e % sources}",
+            f"        quote: voted on item {e % 400}.",
+        ]
+    path = folder / "events.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_progress_goes_through_every_phase_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yaml_reader, "PROGRESS_EVERY", 500)
+    path = big_timeline(tmp_path)
+    reports: list[tuple[str, float]] = []
+    result = load(path, progress=lambda phase, share: reports.append((phase, share)))
+    assert result.timeline is not None and len(result.timeline.events) == 600
+    phases = list(dict.fromkeys(phase for phase, _ in reports))
+    assert phases == [
+        "Reading the events file",
+        "Reading sources",
+        "Anchoring passages",
+    ]
+    shares = [share for _, share in reports]
+    assert shares == sorted(shares), "progress never goes back"
+    assert shares[0] >= 0.0 and shares[-1] <= 1.0
+    assert sum(phase == "Reading the events file" for phase, _ in reports) > 3
+    assert sum(phase == "Anchoring passages" for phase, _ in reports) >= 3  # 600 / 256
+
+
+def test_what_the_progress_callback_raises_ends_the_load(tmp_path: Path) -> None:
+    path = big_timeline(tmp_path)
+
+    class Stop(Exception):
+        pass
+
+    def stop_at_the_passages(phase: str, share: float) -> None:
+        if phase == "Anchoring passages":
+            raise Stop
+
+    with pytest.raises(Stop):
+        load(path, progress=stop_at_the_passages)
+
+
+def test_a_pending_load_gives_the_same_timeline(tmp_path: Path) -> None:
+    path = big_timeline(tmp_path)
+    pending = PendingLoad(path)
+    assert pending.wait(timeout=0) is None  # not started: nothing yet
+    assert pending.progress == ("Starting", 0.0)
+    result = pending.start().wait(timeout=30)
+    assert result is not None and pending.done
+    assert result.timeline == load(path).timeline
+    assert pending.progress[0] == "Anchoring passages"
+
+
+def test_a_cancelled_load_stops_and_says_so(tmp_path: Path) -> None:
+    path = big_timeline(tmp_path, events=3000)
+    pending = PendingLoad(path)
+    pending.cancel()
+    with pytest.raises(LoadCancelled):
+        pending.wait(timeout=0)
+    running = PendingLoad(path).start()
+    running.cancel()
+    with pytest.raises(LoadCancelled):
+        running.wait(timeout=30)
+
+
+def test_a_pending_load_reports_bad_input_as_diagnostics(tmp_path: Path) -> None:
+    result = PendingLoad(tmp_path / "missing.yaml").start().wait(timeout=30)
+    assert result is not None and result.unreadable
+    assert "no such file" in result.diagnostics[0].message

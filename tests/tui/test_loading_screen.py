@@ -1,0 +1,119 @@
+"""The loading screen: a timeline still loading shows its progress, then the browser.
+
+Each test builds a real :class:`PendingLoad` and starts it when the test is
+ready to let it run, so the loading screen is seen before the load is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from citeline.pending_load import LoadCancelled, PendingLoad
+from citeline.tui.app import make_app
+from citeline.tui.screens.loading_screen import LoadingScreen
+from citeline.tui.screens.main_screen import MainScreen
+from tests.tui.flow_timeline import flow_dir, selected_id  # noqa: F401
+from tests.tui.screen_text import screen_text
+
+
+async def _until(condition, timeout: float = 10.0) -> None:
+    """Wait (without blocking the app) until ``condition()`` holds."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("timed out waiting for the app")
+        await asyncio.sleep(0.01)
+
+
+async def test_loading_screen_shows_then_the_timeline(flow_dir: Path) -> None:  # noqa: F811
+    path = flow_dir / "events.yaml"
+    pending = PendingLoad(path)
+    app = make_app(None, path, watch=False, pending=pending)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoadingScreen)
+        text = screen_text(app)
+        assert "Loading" in text and "events.yaml" in text
+        assert "Starting…" in text
+        for key in ("s", "c", "slash", "question_mark", "right_square_bracket"):
+            await pilot.press(key)  # nothing to show yet: every key but quit waits
+        assert isinstance(app.screen, LoadingScreen)
+        pending.start()
+        await _until(lambda: isinstance(app.screen, MainScreen))
+        await pilot.pause()
+        assert selected_id(app) == "meeting"
+        assert "First meeting" in screen_text(app)
+        await pilot.press("j")
+        assert selected_id(app) == "treaty"
+    assert app.late_load is None
+
+
+async def test_loading_screen_follows_the_progress(flow_dir: Path) -> None:  # noqa: F811
+    path = flow_dir / "events.yaml"
+    pending = PendingLoad(path)
+    app = make_app(None, path, watch=False, pending=pending)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pending.progress = ("Anchoring passages", 0.42)  # as the loading thread reports it
+        await asyncio.sleep(0.25)  # the screen looks every 0.1 s
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Anchoring passages…" in text
+        assert "42%" in text
+        pending.start()
+        await _until(lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_a_timeline_with_errors_exits_for_the_caller_to_report(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    path = flow_dir / "events.yaml"
+    path.write_text(path.read_text().replace("The markets fell", "The markets rose"))
+    pending = PendingLoad(path)
+    app = make_app(None, path, watch=False, pending=pending)
+    async with app.run_test(size=(100, 30)):
+        pending.start()
+        await _until(lambda: app.late_load is not None)
+        await _until(lambda: app.return_code is not None)
+    assert app.late_load is not None and app.late_load.timeline is None
+    assert any("not found" in d.message for d in app.late_load.errors)
+    assert app.return_code == 1
+
+
+async def test_an_unknown_event_to_select_exits_for_the_caller_to_report(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    path = flow_dir / "events.yaml"
+    pending = PendingLoad(path)
+    app = make_app(None, path, select_event="no-such-event", watch=False, pending=pending)
+    async with app.run_test(size=(100, 30)):
+        pending.start()
+        await _until(lambda: app.return_code is not None)
+    assert app.late_load is not None and app.late_load.timeline is not None
+
+
+async def test_quitting_while_loading_cancels_the_load(flow_dir: Path) -> None:  # noqa: F811
+    path = flow_dir / "events.yaml"
+    pending = PendingLoad(path)
+    app = make_app(None, path, watch=False, pending=pending)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("q")
+    assert app.late_load is None
+    with pytest.raises(LoadCancelled):
+        pending.wait(timeout=10)
+    pending.start()  # too late: a cancelled load never starts
+    assert not pending._thread.is_alive()
+
+
+async def test_selects_the_requested_event_once_loaded(flow_dir: Path) -> None:  # noqa: F811
+    path = flow_dir / "events.yaml"
+    pending = PendingLoad(path)
+    app = make_app(None, path, select_event="markets", watch=False, pending=pending)
+    async with app.run_test(size=(100, 30)) as pilot:
+        pending.start()
+        await _until(lambda: isinstance(app.screen, MainScreen))
+        await pilot.pause()
+        assert selected_id(app) == "markets"
