@@ -202,19 +202,45 @@ class CitelineApp(App[int]):
         self._apply(place)
 
     def _apply(self, place: Place) -> None:
-        """Make the screens show ``place``."""
+        """Make the screens show ``place``.
+
+        The source viewer is one screen, made on first use and then kept
+        (installed as ``"source"``) for the app's life: each opening swaps the
+        source into it (:meth:`SourceScreen.show_source`), which is several
+        times quicker than composing and mounting a new screen. It is swapped
+        in place when it is already on top, so it is never popped and pushed
+        again in one go.
+        """
         from citeline.tui.screens.source_screen import SourceScreen
 
         top = self.screen
-        if (
-            place.view == "source"
-            and isinstance(top, SourceScreen)
-            and top.source_id == place.source_id
-            and place.event_id is not None
-            and place.passage_index is not None
-        ):
-            top.show_passage(place.event_id, place.passage_index)
-            self._select_quietly(place.event_id)
+        if place.view == "source" and place.source_id is not None:
+            if (
+                isinstance(top, SourceScreen)
+                and top.source_id == place.source_id
+                and top.timeline is self.timeline
+                and place.event_id is not None
+                and place.passage_index is not None
+            ):
+                top.show_passage(place.event_id, place.passage_index)
+                self._select_quietly(place.event_id)
+                return
+            viewer = self.get_screen("source") if self.is_screen_installed("source") else None
+            while self.screen is not viewer and self.screen is not self.main_screen:
+                self.pop_screen()  # (a palette over the viewer: down to the viewer)
+            if place.event_id is not None:
+                self.main_screen.select_event(place.event_id)
+            if isinstance(viewer, SourceScreen):
+                viewer.show_source(
+                    self.timeline, place.source_id, place.event_id, place.passage_index
+                )
+            else:
+                viewer = SourceScreen(
+                    self.timeline, place.source_id, place.event_id, place.passage_index
+                )
+                self.install_screen(viewer, "source")
+            if self.screen is not viewer:
+                self.push_screen(viewer)
             return
         self._pop_to_main()
         if place.event_id is not None:
@@ -223,10 +249,6 @@ class CitelineApp(App[int]):
             self.main_screen.focus_timeline()
         elif place.view == "passages":
             self.main_screen.focus_passages(place.passage_index)
-        elif place.view == "source" and place.source_id is not None:
-            self.push_screen(
-                SourceScreen(self.timeline, place.source_id, place.event_id, place.passage_index)
-            )
         elif place.view in ("sources", "coverage", "help"):
             self.push_screen(self._make_screen(place.view))
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import weakref
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container
-from textual.events import Resize
+from textual.events import Resize, ScreenResume
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from citeline.model import Event, Source, Timeline
 from citeline.sanitize import one_line
 from citeline.tui.commands import bindings
 from citeline.tui.messages import PassageFocused
 from citeline.tui.widgets.citing_events import CitingEvents
+from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.source_text import CitedSpan, SourceText
 
 #: Below this width the citing-events panel goes under the text.
@@ -27,6 +30,10 @@ class SourceScreen(Screen[None]):
     post :class:`PassageFocused`; the panel lists the events citing the
     passage under focus (any event quoting an overlapping span), and ``Enter``
     there posts :class:`~citeline.tui.messages.EventChosen`.
+
+    The app keeps one of these for its whole life and shows each source in it
+    with :meth:`show_source`: composing, styling and mounting a new screen
+    (and its footer) for every opening cost more than drawing the source.
     """
 
     CSS_PATH = "../styles/source.tcss"
@@ -40,11 +47,24 @@ class SourceScreen(Screen[None]):
         event_id: str | None = None,
         passage_index: int | None = None,
     ) -> None:
+        super().__init__()
+        self._take(timeline, source_id, event_id, passage_index)
+        self._styled_for: tuple[object, ...] | None = None  # see on_screen_resume
+
+    def _take(
+        self, timeline: Timeline, source_id: str, event_id: str | None, passage_index: int | None
+    ) -> None:
+        """Remember what to show.
+
+        The timeline is held only while the screen is shown (see
+        :meth:`on_screen_suspend`); the rest (the source, the events citing
+        it) is a small part of it.
+        """
         source = timeline.source(source_id)
         if source is None:
             raise KeyError(f"no source '{source_id}' in the timeline")
-        super().__init__()
-        self._timeline = timeline
+        self._timeline_ref = weakref.ref(timeline)
+        self._timeline_held: Timeline | None = timeline
         self._source: Source = source
         self._citations = list(timeline.citations(source_id))
         self._initial = (event_id, passage_index)
@@ -55,24 +75,59 @@ class SourceScreen(Screen[None]):
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         yield Static(self._header(), id="source-header", markup=False)
         with Container(id="source-body"):
-            yield SourceText(self._timeline, self._source, id="source-text")
+            yield SourceText(self._shown_timeline(), self._source, id="source-text")
             yield CitingEvents(id="citing-events")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        event_id, passage_index = self._initial
-        if event_id is not None and passage_index is None:
-            self.follow_event(event_id)
-        elif event_id is None or passage_index is None or not self.show_passage(
-            event_id, passage_index
-        ):
-            self._update_panel()
+        self._show()
+
+    def on_screen_suspend(self) -> None:
+        """Hidden: let go of the timeline (only a weak reference stays).
+
+        A kept screen must not keep a replaced timeline alive: after a live
+        reload the old one (over a gigabyte at 100,000 events) is freed at
+        once, not at the next opening of a source.
+        """
+        self._timeline_held = None
+        self._styled_for = self._style_inputs()
+
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        """Skip Textual's restyling of every widget when nothing it depends on changed.
+
+        Textual restyles a screen's whole DOM each time it is shown again, in
+        case the CSS, the theme or the app's focus changed meanwhile; with
+        the same styles that only throws away every widget's drawn lines
+        (about half the cost of showing this screen again). Everything this
+        screen changes itself while hidden (its ``-narrow`` class, the focus,
+        new footer keys) is restyled as it happens. Runs before Textual's own
+        handler, which reads the flag.
+        """
+        self._timeline_held = self._timeline_ref()
+        if self._styled_for is not None and self._styled_for == self._style_inputs():
+            event.refresh_styles = False
+
+    def _style_inputs(self) -> tuple[object, ...] | None:
+        """What the app-wide styles depend on: the stylesheet, its updates, theme, focus.
+
+        ``None`` (restyle) if this Textual does not count stylesheet updates.
+        """
+        app = self.app
+        updates = getattr(app, "_css_update_count", None)
+        if updates is None:
+            return None
+        return (app.stylesheet, updates, app.theme, app.app_focus, app.ansi_color)
 
     # -- what the app may ask ---------------------------------------------------------
 
     @property
     def source_id(self) -> str:
         return self._source.id
+
+    @property
+    def timeline(self) -> Timeline | None:
+        """The timeline this screen shows a source of (``None`` once it is gone)."""
+        return self._timeline_ref()
 
     @property
     def source_text(self) -> SourceText:
@@ -87,6 +142,25 @@ class SourceScreen(Screen[None]):
         """``(event_id, passage_index)`` of the passage under focus, if any."""
         return self.source_text.focus_ref
 
+    def show_source(
+        self,
+        timeline: Timeline,
+        source_id: str,
+        event_id: str | None = None,
+        passage_index: int | None = None,
+    ) -> None:
+        """Show another source (or the same again, or from a new timeline) in this screen.
+
+        The screen then looks as a new ``SourceScreen(timeline, source_id,
+        event_id, passage_index)`` would: the passage (or the event's first
+        passage in the source) under focus, the text focused, the panel
+        filled. The widgets are kept; only what changed is redrawn. Whether
+        the screen is shown or not (the app calls this before pushing it).
+        """
+        self._take(timeline, source_id, event_id, passage_index)
+        if self.is_mounted:  # else ``on_mount`` will
+            self._show()
+
     def show_passage(self, event_id: str, passage_index: int) -> bool:
         """Focus that event's passage (which must quote this source)."""
         if not self.source_text.focus_passage(event_id, passage_index):
@@ -96,13 +170,8 @@ class SourceScreen(Screen[None]):
 
     def follow_event(self, event_id: str) -> bool:
         """Focus the event's first passage in this source; ``False`` if it cites none."""
-        event = self._timeline.event(event_id)
-        if event is None:
-            return False
-        for index, passage in enumerate(event.passages):
-            if passage.source_id == self._source.id:
-                return self.show_passage(event_id, index)
-        return False
+        ref = self._first_ref(event_id)
+        return ref is not None and self.show_passage(*ref)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -132,6 +201,39 @@ class SourceScreen(Screen[None]):
         ref = text.focus_ref
         if ref is not None:
             self.post_message(PassageFocused(self._source.id, ref[0], ref[1]))
+
+    def _shown_timeline(self) -> Timeline:
+        """The timeline, held while the screen is shown (or about to be)."""
+        timeline = self._timeline_ref()
+        assert timeline is not None, "a shown source's timeline is held"
+        return timeline
+
+    def _first_ref(self, event_id: str) -> tuple[str, int] | None:
+        """The event's first passage in this source, as ``(event_id, passage_index)``."""
+        timeline = self._timeline_ref()
+        event = timeline.event(event_id) if timeline is not None else None
+        if event is None:
+            return None
+        for index, passage in enumerate(event.passages):
+            if passage.source_id == self._source.id:
+                return event_id, index
+        return None
+
+    def _show(self) -> None:
+        """Put the source taken last into the widgets, focused as asked."""
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        timeline = self._shown_timeline()
+        text = self.source_text
+        if text.source is not self._source or text.timeline is not timeline:
+            self.query_one("#source-header", Static).update(self._header())
+        event_id, passage_index = self._initial
+        ref = None
+        if event_id is not None:
+            ref = self._first_ref(event_id) if passage_index is None else (event_id, passage_index)
+        text.show_source(timeline, self._source, ref)
+        self._update_panel()
+        if self.focused is not text:
+            self.set_focus(text)
 
     def _citing(self, span: CitedSpan) -> list[Event]:
         """Events quoting a span of this source that overlaps ``span``, in timeline order."""

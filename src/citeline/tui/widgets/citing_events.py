@@ -33,26 +33,40 @@ class CitingEvents(OptionList, inherit_bindings=False):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes, markup=False)
         self._event_ids: list[str] = []
+        self._shown: tuple[list[Event], str, int | None, float] | None = None
 
     @property
     def event_ids(self) -> list[str]:
         """The ids of the events listed, in order."""
         return list(self._event_ids)
 
-    def show_events(
-        self, events: Iterable[Event], title: str, current: str | None = None
-    ) -> None:
+    def show_events(self, events: Iterable[Event], title: str, current: str | None = None) -> None:
         """List ``events`` under ``title`` (our own words, never data).
 
         The cursor goes to ``current`` when it is listed, else to the first.
+        When the list would come out exactly as it is (the same event objects,
+        title and cursor, and not scrolled since), it is left alone: its
+        options keep their drawn lines (a source viewer shown again for the
+        same passage redraws nothing here).
         """
         listed = list(events)
-        self._event_ids = [event.id for event in listed]
+        event_ids = [event.id for event in listed]
+        index = (event_ids.index(current) if current in event_ids else 0) if listed else None
+        shown = self._shown
+        if (
+            shown is not None
+            and len(shown[0]) == len(listed)
+            and all(old is new for old, new in zip(shown[0], listed, strict=True))
+            and shown[1:] == (title, index, self.scroll_y)
+            and self.highlighted == index
+        ):
+            return
+        self._event_ids = event_ids
         self.set_options(Option(self._prompt(event), id=event.id) for event in listed)
         self.border_title = title
-        if listed:
-            index = self._event_ids.index(current) if current in self._event_ids else 0
+        if index is not None:
             self.highlighted = index
+        self._shown = (listed, title, index, self.scroll_y)
 
     @staticmethod
     def _prompt(event: Event) -> Text:

@@ -9,14 +9,16 @@ rows on screen from that wrap, with an LRU cache of rendered rows.
 
 from __future__ import annotations
 
+import weakref
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 from rich.cells import cell_len, get_character_cell_size, split_graphemes
 from rich.segment import Segment
-from rich.text import Text
+from rich.style import Style
 from textual.cache import LRUCache
 from textual.events import Resize
 from textual.geometry import Size
@@ -244,6 +246,17 @@ def merge_spans(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
+class _RowStyles(NamedTuple):
+    """The rich styles a row is drawn with (the widget's own, plus a component's)."""
+
+    base: Style
+    gutter: Style
+    bar: Style
+    cited: Style
+    focused: Style
+    cited_focused: Style
+
+
 class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
     """A source's whole text with line numbers and its cited passages marked.
 
@@ -278,11 +291,6 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._source = source
-        self._text = visible(source.text)
-        self._spans = cited_spans(timeline, source.id)
-        self._marks = merge_spans([(span.start, span.end) for span in self._spans])
-        self._mark_starts = [start for start, _ in self._marks]
         self._focus: int | None = None
         self._focus_ref: tuple[str, int] | None = None
         self._wrap: SoftWrap | None = None
@@ -290,12 +298,40 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_pending = False
         self._scroll_anchor: int | None = None  # keep this offset in view after a quiet re-wrap
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
+        self._cache_focus: int | None = None  # the focus the cached rows were drawn with
+        self._styles: _RowStyles | None = None  # read again after a change of styles
+        self._cache_styles: _RowStyles | None = None  # the styles the cached rows use
+        self._read(timeline, source)
+
+    def _read(self, timeline: Timeline, source: Source) -> None:
+        """Take in ``source``'s text and cited spans (drawn rows and wrap are dropped).
+
+        The timeline is only weakly referred to (to tell it from another): the
+        spans hold what is needed of it, and a kept viewer must not keep a
+        replaced timeline alive.
+        """
+        self._timeline_ref = weakref.ref(timeline)
+        self._source = source
+        self._text = visible(source.text)
+        self._spans = cited_spans(timeline, source.id)
+        self._marks = merge_spans([(span.start, span.end) for span in self._spans])
+        self._mark_starts = [start for start, _ in self._marks]
+        self._focus = None
+        self._focus_ref = None
+        self._wrap = None
+        self._cache.clear()
+        self.refresh()
 
     # -- what the screen may ask ---------------------------------------------------
 
     @property
     def source(self) -> Source:
         return self._source
+
+    @property
+    def timeline(self) -> Timeline | None:
+        """The timeline the cited spans were read from (``None`` once it is gone)."""
+        return self._timeline_ref()
 
     @property
     def spans(self) -> list[CitedSpan]:
@@ -326,6 +362,37 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
     def wrap(self) -> SoftWrap | None:
         """The wrap for the current width (``None`` before the first layout)."""
         return self._wrap
+
+    def show_source(
+        self, timeline: Timeline, source: Source, ref: tuple[str, int] | None = None
+    ) -> bool:
+        """Show ``source`` with passage ``ref`` under focus, or from the top without one.
+
+        For a viewer kept between openings: returns whether ``ref`` was
+        focused. Another source (or a reloaded timeline) is read afresh and,
+        when the widget already has its size, wrapped at once, so that the
+        next frame needs no second pass. The same source again keeps its wrap
+        and the rows already drawn: if the focus lands where it was, nothing
+        is redrawn. If the screen was resized while hidden, the wrap (and the
+        scroll to the passage) wait for the layout that showing the screen
+        again brings, as on a first opening.
+        """
+        if source is not self._source or timeline is not self._timeline_ref():
+            self._read(timeline, source)
+        self._scroll_pending = False
+        self._scroll_anchor = None
+        if self.is_mounted and self.screen.outer_size != self.app.size:
+            self._wrap = None  # wrapped for the terminal as it was
+        elif self._wrap is None and self.size.width > 0:
+            self._relayout()
+        if ref is not None and self.focus_passage(*ref):
+            return True
+        if self._focus is not None:
+            self._focus = None
+            self._focus_ref = None
+            self.refresh()
+        self.scroll_to(y=0, animate=False)
+        return False
 
     def focus_passage(self, event_id: str, passage_index: int) -> bool:
         """Focus the span quoted by that passage and scroll it into view."""
@@ -434,8 +501,14 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         return rows.start < top + self.scrollable_content_region.height and rows.stop > top
 
     def notify_style_update(self) -> None:
+        """Styles may have changed: re-read them before the next row is drawn.
+
+        Textual calls this for every widget whenever a screen is shown again,
+        mostly with the very same styles; the rows already drawn are dropped
+        only if a style they use really changed (see :meth:`_row_styles`).
+        """
         super().notify_style_update()
-        self._cache.clear()
+        self._styles = None
 
     def _relayout(self, width: int | None = None, *, quiet: bool = False) -> None:
         """Re-wrap for the current width, keeping the top row's text in view.
@@ -483,57 +556,103 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         wrap = self._wrap
         if wrap is None or row >= len(wrap):
             return Strip.blank(width, self.rich_style)
+        styles = self._row_styles()
+        if (self._cache_focus, self._cache_styles) != (self._focus, styles):
+            self._cache.clear()  # the focus marks and the styles are drawn into the rows
+            self._cache_focus, self._cache_styles = self._focus, styles
         strip = self._cache.get(row)
         if strip is None or strip.cell_length != width:
-            strip = self._render_row(row, width)
+            strip = self._render_row(row, width, styles)
             self._cache[row] = strip
         return strip
 
-    def _render_row(self, row: int, width: int) -> Strip:
+    def _row_styles(self) -> _RowStyles:
+        """The styles rows are drawn with, read once per change of styles."""
+        if self._styles is None:
+            base = self.rich_style
+            part = self.get_component_rich_style
+            cited = base + part("source-text--cited")
+            self._styles = _RowStyles(
+                base=base,
+                gutter=base + part("source-text--gutter"),
+                bar=base + part("source-text--bar"),
+                cited=cited,
+                focused=base + part("source-text--focused"),
+                cited_focused=cited + part("source-text--focused"),
+            )
+        return self._styles
+
+    def _render_row(self, row: int, width: int, styles: _RowStyles) -> Strip:
+        """One row: margin, line number (on a line's first row), focus bar, text, padding.
+
+        Built from segments directly (cut where the marks and the focus
+        begin and end), not through a :class:`~rich.text.Text`: a source
+        seen for the first time draws every row on screen in one frame.
+        """
         assert self._wrap is not None
         wrap = self._wrap
-        base = self.rich_style
+        base = styles.base
         margin, gutter, reading = self._layout
         start, end = wrap.span(row)
         focused = self.focused_span
         in_focus = focused is not None and (
-            (focused.start < end and focused.end > start)
-            or focused.start == start == focused.end
+            (focused.start < end and focused.end > start) or focused.start == start == focused.end
         )
         number = str(wrap.line_of_row(row)) if wrap.is_line_start(row) else ""
-        gutter_style = base + self.get_component_rich_style("source-text--gutter")
-        bar_style = base + self.get_component_rich_style("source-text--bar")
-        head = [
-            Segment(" " * margin + " " + number.rjust(gutter - 3), gutter_style),
-            Segment(FOCUS_BAR if in_focus else " ", bar_style if in_focus else gutter_style),
+        segments = [
+            Segment(" " * margin + " " + number.rjust(gutter - 3), styles.gutter),
+            Segment(FOCUS_BAR if in_focus else " ", styles.bar if in_focus else styles.gutter),
             Segment(" ", base),
         ]
-        body = Text(self._text[start:end], style=base, no_wrap=True, end="")
-        cited = self.get_component_rich_style("source-text--cited")
+        text = self._text
+        ascii_row = text.isascii() or text[start:end].isascii()
+        stop = min(end, start + reading) if ascii_row else end  # the rest is cropped
+        cuts = {start, stop}
         first = max(0, bisect_left(self._mark_starts, start) - 1)
         for mark_start, mark_end in self._marks[first:]:
-            if mark_start >= end:
+            if mark_start >= stop:
                 break
-            if mark_end > start:
-                body.stylize(cited, max(mark_start, start) - start, min(mark_end, end) - start)
-        if focused is not None and in_focus:
-            body.stylize(
-                self.get_component_rich_style("source-text--focused"),
-                max(focused.start, start) - start,
-                min(focused.end, end) - start,
-            )
-        console = self.app.console
-        text_strip = Strip(body.render(console)).crop_extend(0, reading, base)
-        return Strip.join([Strip(head), text_strip]).crop_extend(0, width, base)
+            cuts.update((mark_start, mark_end))
+        if in_focus and focused is not None:
+            cuts.update((focused.start, focused.end))
+        bounds = sorted(cut for cut in cuts if start <= cut <= stop)
+        marks, mark_starts = self._marks, self._mark_starts
+        for left, right in pairwise(bounds):
+            if left == right:
+                continue
+            index = bisect_right(mark_starts, left) - 1
+            cited = index >= 0 and marks[index][1] > left
+            if in_focus and focused is not None and focused.start <= left < focused.end:
+                style = styles.cited_focused if cited else styles.focused
+            else:
+                style = styles.cited if cited else base
+            segments.append(Segment(text[left:right], style))
+        used = margin + gutter
+        if ascii_row:
+            used += stop - start
+            if stop - start < reading:
+                segments.append(Segment(" " * (reading - stop + start), base))
+                used += reading - stop + start
+        else:  # wide or combining characters: let Strip count (and crop) the cells
+            head, body = segments[:3], segments[3:]
+            cropped = Strip(body).crop_extend(0, reading, base)
+            segments = [*head, *cropped]
+            used += reading
+        strip = Strip(segments, used)
+        if used < width:
+            return Strip([*segments, Segment(" " * (width - used), base)], width)
+        return strip if used == width else strip.crop_extend(0, width, base)
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _set_focus(self, index: int, ref: tuple[str, int]) -> None:
+        """Focus span ``index`` and scroll to it (redrawn only if another span had focus)."""
+        changed = index != self._focus
         self._focus = index
         self._focus_ref = ref
-        self._cache.clear()
         self.scroll_to_focus()
-        self.refresh()
+        if changed:
+            self.refresh()
 
     def _first_from_view(self, delta: int) -> int:
         """The first span at/after (or last before) the top of the view."""
