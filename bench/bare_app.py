@@ -2,7 +2,8 @@
 
 ``python bench/bare_app.py`` shows :data:`MARKER` and quits on ``q`` or
 ``Ctrl+C``. It imports nothing but Textual, so its first frame is what any
-Textual app pays before doing its own work.
+Textual app pays before doing its own work. ``j`` redraws the line with a
+count of the keys pressed: the floor for a key's round trip through tmux.
 """
 
 from __future__ import annotations
@@ -18,12 +19,19 @@ class BareApp(App[None]):
     """One static line."""
 
     BINDINGS = [
+        Binding("j", "count", "Count"),
         Binding("q", "quit", "Quit"),
         Binding("ctrl+c", "quit", "Quit", priority=True),
     ]
 
+    keys = 0
+
     def compose(self) -> ComposeResult:
         yield Static(MARKER)
+
+    def action_count(self) -> None:
+        self.keys += 1
+        self.query_one(Static).update(f"{MARKER} ({self.keys} keys)")
 
 
 if __name__ == "__main__":

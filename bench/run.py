@@ -371,10 +371,32 @@ def selected_row(title: str) -> Callable[[list[str]], bool]:
     return shown
 
 
+def measure_bare_keys(result: Result, tmux: Tmux, env: Env, presses: int) -> None:
+    """The floor for tmux key latency: a bare Textual app redrawing one line per key."""
+    name = f"bare-keys-{result.dataset.label.split()[0].replace(',', '')}"
+    tmux.start(name, env.wrap([PYTHON, str(BENCH / "bare_app.py")], env.time_file()))
+    try:
+        tmux.wait_for(name, lambda lines: any(BARE_MARKER in line for line in lines), 60)
+        for number in range(1, presses + 1):
+            shown = f"{BARE_MARKER} ({number} keys)"
+            time.sleep(KEY_GAP)
+            started = time.perf_counter()
+            tmux.keys(name, "j")
+            seconds = tmux.wait_for(name, lambda lines, s=shown: any(s in x for x in lines), 30)
+            result.tmux.setdefault("bare key", []).append(seconds - started)
+    except (TimeoutError, TmuxError) as error:
+        result.notes.append(f"tmux bare keys stopped: {str(error).splitlines()[0]}")
+    finally:
+        if tmux.alive(name):
+            tmux.keys(name, "C-c")
+            tmux.wait_gone(name, 30)
+
+
 def measure_tmux_keys(
     result: Result, tmux: Tmux, env: Env, samples: dict[str, tuple[int, int]]
 ) -> None:
     """Press keys in a real terminal and poll the pane for their effect."""
+    measure_bare_keys(result, tmux, env, samples["j"][1])
     data = result.dataset
     meta = data.meta
     titles: list[str] = meta["titles_head"]
@@ -524,6 +546,8 @@ def table(results: list[Result]) -> str:
     rows.append(("Pilot search, first key (builds the index)", lambda r: (
         f"{r.pilot_extra['search_first_key_s'] * 1000:.1f} ms"
         if "search_first_key_s" in r.pilot_extra else "n/a")))
+    rows.append(("tmux floor: bare Textual app, a key that changes its line",
+                 lambda r: fmt_ms(r.tmux.get("bare key"))))
     for key in ("j", "]", "G", "g", "open source", "search"):
         rows.append((f"tmux `{key}` ms (median / p95)", lambda r, k=key: fmt_ms(r.tmux.get(k))))
     rows.append(("bench wall time for this column", lambda r: f"{r.seconds:.0f} s"))

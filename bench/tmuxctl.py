@@ -76,7 +76,14 @@ class Tmux:
         return raw.decode("utf-8", "replace").rstrip("\n")
 
     def _sync(self) -> None:
-        """Skip what the attach printed, up to the answer of a marker command."""
+        """Skip any answer not read yet, up to the answer of a marker command.
+
+        After the attach (what it printed), and before the commands whose
+        answer decides what the runner does next (is a session still
+        there?): now and then, while a new session starts, tmux 3.3 answers
+        one command twice, and every answer read after that would be the
+        one before (a capture read as the list of sessions).
+        """
         self._write("display-message -p citeline-bench-sync")
         while True:
             ok, lines = self._read_block()
@@ -130,6 +137,7 @@ class Tmux:
             parts += ["-e", quote(f"{key}={value}")]
         parts.append("--")
         parts += [quote(a) for a in argv]
+        self._sync()
         self.command(" ".join(parts))
 
     def capture(self, name: str) -> list[str] | None:
@@ -138,6 +146,7 @@ class Tmux:
         return lines if ok else None
 
     def alive(self, name: str) -> bool:
+        self._sync()
         return name in self.command("list-sessions -F '#{session_name}'")
 
     def keys(self, name: str, *keys: str, literal: bool = False) -> None:
