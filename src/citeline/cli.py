@@ -30,6 +30,9 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
+#: Seconds a load may take before the browser shows its loading screen.
+BLINK = 0.1
+
 FORMAT_NAMES = ("json", "timelinejs", "markdown", "csv", "ics")
 
 
@@ -299,16 +302,18 @@ def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
 
 
 def _browse(path: Path, event_id: str | None) -> int:
-    """Open the browser; the timeline loads while the user interface is imported.
+    """Open the browser on the timeline, or on a loading screen while it loads.
 
-    A load that is done by then (a small or cached timeline) opens straight on
-    the timeline, and its errors are printed without the screen ever flashing.
-    A longer one goes on behind the browser's loading screen.
+    A load done within a blink (a small or cached timeline) opens straight on
+    the timeline, and its errors are printed without the screen ever being
+    taken over. A longer one goes on behind the browser's loading screen.
+    The interface is imported first: loading meanwhile, on another thread,
+    would only slow both down (they take turns on the interpreter lock).
     """
-    pending = PendingLoad(path).start()
     from citeline.tui.app import make_app
 
-    result = pending.wait(timeout=0)
+    pending = PendingLoad(path).start()
+    result = pending.wait(timeout=BLINK)
     if result is not None:
         if result.timeline is None:
             return _failed(result, path)
