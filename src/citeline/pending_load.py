@@ -1,8 +1,8 @@
 """A timeline loading on a thread of its own, so that the caller can get on.
 
-The browser starts one before it imports its user interface: a small timeline
-is loaded by the time the interface is ready, and a large one keeps loading
-while the interface shows how far it has got (:attr:`PendingLoad.progress`).
+The browser starts one and waits a blink for it: a small or cached timeline is
+loaded by then and opens at once, and a large one keeps loading while the
+interface shows how far it has got (:attr:`PendingLoad.progress`).
 """
 
 from __future__ import annotations
