@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from citeline import __version__
 from citeline.diagnostics import Diagnostic, Severity
 from citeline.model import Event, EventDate, Location, PartialDate, Passage, Source, Timeline
-from citeline.source_files import SourceFileError, Stamp, read_source
+from citeline.source_files import SourceFileError, Stamp, read_source, stamp_of
 
 FORMAT = 4
 T = TypeVar("T")
@@ -75,10 +75,9 @@ def _vouches(trusted: list[int] | None, current: Stamp | None) -> bool:
 
 def _current_stamp(path: Path) -> Stamp | None:
     try:
-        info = os.stat(path)
+        return stamp_of(os.stat(path))
     except (OSError, ValueError):
         return None
-    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 # -- writing -------------------------------------------------------------------

@@ -38,6 +38,7 @@ from citeline.source_files import (
     Stamp,
     read_source,
     resolve_source_path,
+    stamp_of,
     wide_encoding,
 )
 
@@ -232,7 +233,7 @@ def _read_events_file(path: Path, name: str) -> tuple[str | Diagnostic, Stamp | 
         info = path.stat()
     except (OSError, ValueError):
         return _events_text(path, name, None), None
-    return _events_text(path, name, info), (info.st_size, info.st_mtime_ns, info.st_ino)
+    return _events_text(path, name, info), stamp_of(info)
 
 
 def _events_text(path: Path, name: str, info: os.stat_result | None) -> str | Diagnostic:

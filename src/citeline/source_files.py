@@ -30,6 +30,11 @@ class SourceFileError(Exception):
 Stamp = tuple[int, int, int]
 
 
+def stamp_of(info: os.stat_result) -> Stamp:
+    """The :data:`Stamp` of a ``stat`` result."""
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
+
+
 @dataclass(frozen=True)
 class SourceText:
     path: Path
@@ -150,7 +155,7 @@ def _read_bounded(path: Path, limit: int, name: str) -> tuple[bytes, Stamp]:
         ) from None
     if len(data) > limit:
         raise SourceFileError(_too_big(name, len(data), limit, more=True))
-    return data, (info.st_size, info.st_mtime_ns, info.st_ino)
+    return data, stamp_of(info)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)

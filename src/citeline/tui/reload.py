@@ -1,8 +1,8 @@
 """Noticing that the events file or its sources changed on disk.
 
-A snapshot is the size and modification time of every watched path (a
-missing file counts too), so a save, a deletion or a new file all show up as
-a different snapshot. Folders holding the sources are watched as well, so a
+A snapshot is the stamp (size, modification time, inode) of every watched
+path (a missing file counts too), so a save, a deletion or a new file all
+show up as a different snapshot. Folders holding the sources are watched as well, so a
 source that did not exist yet is seen when it appears.
 """
 
@@ -12,7 +12,9 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-Snapshot = dict[Path, tuple[int, int] | None]
+from citeline.source_files import Stamp, stamp_of
+
+Snapshot = dict[Path, Stamp | None]
 
 
 def watched_paths(events_file: Path, source_files: Iterable[Path]) -> list[Path]:
@@ -31,5 +33,5 @@ def snapshot(paths: Iterable[Path]) -> Snapshot:
         except OSError:
             state[path] = None
         else:
-            state[path] = (info.st_mtime_ns, info.st_size)
+            state[path] = stamp_of(info)
     return state
