@@ -165,7 +165,7 @@ def _load(path: Path, name: str, use_cache: bool, progress: Progress | None) -> 
     started_ns = time.time_ns()
     events_file = _EventsFile(path, name)
     if use_cache and cache.enabled():
-        hit = cache.lookup(path, name, events_file.digest)
+        hit = cache.lookup(path, name, lambda: events_file.digest)
         if hit is not None:
             timeline, diagnostics, key = hit
             sources = tuple(s.path for s in timeline.sources)
@@ -178,7 +178,7 @@ def _load(path: Path, name: str, use_cache: bool, progress: Progress | None) -> 
     if events_file.stamp is not None:
         stamps[os.path.normpath(path)] = events_file.stamp
     return replace(
-        result, events_digest=events_file.digest(), stamps=stamps, started_ns=started_ns
+        result, events_digest=events_file.digest, stamps=stamps, started_ns=started_ns
     )
 
 
@@ -201,12 +201,9 @@ class _EventsFile:
     def stamp(self) -> Stamp | None:
         return self._read[1]
 
+    @cached_property
     def digest(self) -> str | None:
         """The digest of the text, the cache's key (``None`` if it cannot be read)."""
-        return self._digest
-
-    @cached_property
-    def _digest(self) -> str | None:
         data = self.data
         return None if isinstance(data, Diagnostic) else cache.digest(data)
 
