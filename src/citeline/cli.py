@@ -317,22 +317,28 @@ def _browse(path: Path, event_id: str | None) -> int:
     pending = PendingLoad(path).start()
     result = pending.wait(timeout=BLINK)
     if result is not None:
-        if result.timeline is None:
-            return _failed(result, path)
-        if event_id is not None and result.timeline.event(event_id) is None:
-            print(_unknown_event_message(result.timeline, event_id), file=sys.stderr)
-            return EXIT_USAGE
+        refused = _refusal(result, path, event_id)
+        if refused is not None:
+            return refused
         app = make_app(result.timeline, path, select_event=event_id, load_result=result)
     else:
         app = make_app(None, path, select_event=event_id, pending=pending)
     app.run()
-    late = app.late_load  # a load that ended behind the loading screen, if it did
-    if late is not None and late.timeline is None:
-        return _failed(late, path)
-    if late is not None and event_id is not None and late.timeline.event(event_id) is None:
-        print(_unknown_event_message(late.timeline, event_id), file=sys.stderr)
-        return EXIT_USAGE
+    if app.late_load is not None:  # the load ended behind the loading screen, unusable
+        refused = _refusal(app.late_load, path, event_id)
+        if refused is not None:
+            return refused
     return app.return_code or EXIT_OK
+
+
+def _refusal(result: LoadResult, path: Path, event_id: str | None) -> int | None:
+    """Report why the browser cannot show ``result`` (the exit code), or ``None``."""
+    if result.timeline is None:
+        return _failed(result, path)
+    if event_id is not None and result.timeline.event(event_id) is None:
+        print(_unknown_event_message(result.timeline, event_id), file=sys.stderr)
+        return EXIT_USAGE
+    return None
 
 
 if __name__ == "__main__":
