@@ -126,7 +126,7 @@ def _read_bounded(path: Path, limit: int, name: str) -> tuple[bytes, Stamp]:
         try:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
-                raise SourceFileError(f"'{name}' is a folder; name a text file in it")
+                raise IsADirectoryError  # said below, as where folders cannot be opened
             if not stat.S_ISREG(info.st_mode):
                 raise SourceFileError(
                     f"'{name}' is not a regular file (a device, pipe or socket); copy the text"
@@ -137,7 +137,7 @@ def _read_bounded(path: Path, limit: int, name: str) -> tuple[bytes, Stamp]:
             data = _read_all(fd, info.st_size, limit)
         finally:
             os.close(fd)
-    except IsADirectoryError:  # where folders cannot be opened at all
+    except IsADirectoryError:  # opened and found a folder, or (elsewhere) refused as one
         raise SourceFileError(f"'{name}' is a folder; name a text file in it") from None
     except FileNotFoundError:
         raise SourceFileError(
