@@ -345,6 +345,12 @@ class _Checker:
             return
         self.diagnostics.append(diagnostic)
 
+    def report(self, phase: str, number: int, total: int, before: float, share: float) -> None:
+        """Tell ``progress`` of item ``number`` of ``total`` (every ``_PROGRESS_EVERY``)
+        of a phase that takes ``share`` of the load, after ``before`` of it."""
+        if self.progress is not None and not number % _PROGRESS_EVERY:
+            self.progress(phase, before + share * number / total)
+
     @property
     def full(self) -> bool:
         """Enough has been said: further diagnostics are only counted."""
@@ -497,8 +503,7 @@ class _Checker:
         first_line: dict[str, int] = {}
         nodes = self.sequence(root, pair, "sources")
         for number, node in enumerate(nodes):
-            if self.progress is not None and not number % _PROGRESS_EVERY:
-                self.progress("Reading sources", _YAML_SHARE + _SOURCES_SHARE * number / len(nodes))
+            self.report("Reading sources", number, len(nodes), _YAML_SHARE, _SOURCES_SHARE)
             if node.kind != "map":
                 self.at(node, f"each source must be a mapping with id, file and title,"
                         f" not {node.describe()}")
@@ -579,9 +584,7 @@ class _Checker:
         nodes = self.sequence(root, pair, "events")
         done_before = _YAML_SHARE + _SOURCES_SHARE
         for number, node in enumerate(nodes):
-            if self.progress is not None and not number % _PROGRESS_EVERY:
-                share = done_before + (1 - done_before) * number / len(nodes)
-                self.progress("Anchoring passages", share)
+            self.report("Anchoring passages", number, len(nodes), done_before, 1 - done_before)
             if node.kind != "map":
                 self.at(node, f"each event must be a mapping, not {node.describe()}")
                 continue
