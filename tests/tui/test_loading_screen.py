@@ -12,11 +12,17 @@ from pathlib import Path
 import pytest
 
 from citeline.pending_load import LoadCancelled, PendingLoad
-from citeline.tui.app import make_app
+from citeline.tui.app import CitelineApp, make_app
 from citeline.tui.screens.loading_screen import LoadingScreen
 from citeline.tui.screens.main_screen import MainScreen
 from tests.tui.flow_timeline import flow_dir, selected_id  # noqa: F401
 from tests.tui.screen_text import screen_text
+
+
+def loading_app(path: Path, select: str | None = None) -> tuple[PendingLoad, CitelineApp]:
+    """A browser waiting for a load of ``path`` that is not started yet."""
+    pending = PendingLoad(path)
+    return pending, make_app(None, path, select_event=select, watch=False, pending=pending)
 
 
 async def _until(condition, timeout: float = 10.0) -> None:
@@ -30,8 +36,7 @@ async def _until(condition, timeout: float = 10.0) -> None:
 
 async def test_loading_screen_shows_then_the_timeline(flow_dir: Path) -> None:  # noqa: F811
     path = flow_dir / "events.yaml"
-    pending = PendingLoad(path)
-    app = make_app(None, path, watch=False, pending=pending)
+    pending, app = loading_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, LoadingScreen)
@@ -53,8 +58,7 @@ async def test_loading_screen_shows_then_the_timeline(flow_dir: Path) -> None:  
 
 async def test_loading_screen_follows_the_progress(flow_dir: Path) -> None:  # noqa: F811
     path = flow_dir / "events.yaml"
-    pending = PendingLoad(path)
-    app = make_app(None, path, watch=False, pending=pending)
+    pending, app = loading_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         pending.progress = ("Anchoring passages", 0.42)  # as the loading thread reports it
         await asyncio.sleep(0.25)  # the screen looks every 0.1 s
@@ -71,8 +75,7 @@ async def test_a_timeline_with_errors_exits_for_the_caller_to_report(
 ) -> None:
     path = flow_dir / "events.yaml"
     path.write_text(path.read_text().replace("The markets fell", "The markets rose"))
-    pending = PendingLoad(path)
-    app = make_app(None, path, watch=False, pending=pending)
+    pending, app = loading_app(path)
     async with app.run_test(size=(100, 30)):
         pending.start()
         await _until(lambda: app.late_load is not None)
@@ -86,8 +89,7 @@ async def test_an_unknown_event_to_select_exits_for_the_caller_to_report(
     flow_dir: Path,  # noqa: F811
 ) -> None:
     path = flow_dir / "events.yaml"
-    pending = PendingLoad(path)
-    app = make_app(None, path, select_event="no-such-event", watch=False, pending=pending)
+    pending, app = loading_app(path, select="no-such-event")
     async with app.run_test(size=(100, 30)):
         pending.start()
         await _until(lambda: app.return_code is not None)
@@ -96,8 +98,7 @@ async def test_an_unknown_event_to_select_exits_for_the_caller_to_report(
 
 async def test_quitting_while_loading_cancels_the_load(flow_dir: Path) -> None:  # noqa: F811
     path = flow_dir / "events.yaml"
-    pending = PendingLoad(path)
-    app = make_app(None, path, watch=False, pending=pending)
+    pending, app = loading_app(path)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("q")
@@ -110,8 +111,7 @@ async def test_quitting_while_loading_cancels_the_load(flow_dir: Path) -> None: 
 
 async def test_selects_the_requested_event_once_loaded(flow_dir: Path) -> None:  # noqa: F811
     path = flow_dir / "events.yaml"
-    pending = PendingLoad(path)
-    app = make_app(None, path, select_event="markets", watch=False, pending=pending)
+    pending, app = loading_app(path, select="markets")
     async with app.run_test(size=(100, 30)) as pilot:
         pending.start()
         await _until(lambda: isinstance(app.screen, MainScreen))
