@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from textual.geometry import Offset
@@ -86,3 +87,15 @@ async def test_the_axis_mark_is_styled(flow_dir: Path) -> None:  # noqa: F811
         axis = app.screen.query_one(TimeAxis)
         mark = next(s for s in axis.render_line(1) if s.text == "◆")
         assert mark.style == axis.rich_style + axis.get_component_rich_style("axis--selected")
+
+
+async def test_the_axis_rows_are_one_segment_per_run_of_a_style(flow_dir: Path) -> None:  # noqa: F811
+    # a segment per cell made every cursor move write a style sequence per column
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        axis = app.screen.query_one(TimeAxis)
+        for y in (0, 1):
+            segments = list(axis.render_line(y))
+            assert sum(s.cell_length for s in segments) == axis.size.width
+            assert all(a.style != b.style for a, b in pairwise(segments))

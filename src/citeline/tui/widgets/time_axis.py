@@ -144,14 +144,19 @@ class TimeAxis(Widget):
             marks = strips[1]
             style = self.rich_style + self.get_component_rich_style("axis--selected")
             mark = Strip([Segment("◆", style)], 1)
-            joined = Strip.join([marks.crop(0, column), mark, marks.crop(column + 1, width)])
+            joined = Strip.join(
+                [marks.crop(0, column), mark, marks.crop(column + 1, width)]
+            ).simplify()
             cached = self._selected_strip = (column, joined)
         return cached[1]
 
     def _strip(self, text: Text, width: int | None = None) -> Strip:
         width = self.size.width if width is None else width
         text.truncate(width, pad=True)
-        return Strip(list(text.render(self.app.console))).crop_extend(0, width, self.rich_style)
+        # one segment per run of a style, not per cell: every segment costs the terminal
+        # its own style sequence each time the row is drawn
+        strip = Strip(list(text.render(self.app.console)))
+        return strip.crop_extend(0, width, self.rich_style).simplify()
 
     def _ticks(self, scale: AxisScale) -> Text:
         style = self.get_component_rich_style("axis--tick")
