@@ -5,9 +5,13 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+from rich.text import Text
 from textual.geometry import Offset
 
-from citeline.tui.widgets.event_detail import PassageList
+from citeline.tui.widgets.event_detail import PassageList, _least_lines
 from citeline.tui.widgets.time_axis import TimeAxis
 from citeline.tui.widgets.timeline_list import TimelineList
 from tests.tui.flow_timeline import flow_dir, make_flow_app  # noqa: F401
@@ -99,3 +103,18 @@ async def test_the_axis_rows_are_one_segment_per_run_of_a_style(flow_dir: Path) 
             segments = list(axis.render_line(y))
             assert sum(s.cell_length for s in segments) == axis.size.width
             assert all(a.style != b.style for a, b in pairwise(segments))
+
+
+_WORDS = st.sampled_from(["a", "bb", "ccc", "dddd", "“quoted”", "世界", "x" * 30, "", "—", "  "])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(st.lists(_WORDS, max_size=30).map(" ".join), min_size=1, max_size=4),
+    width=st.integers(min_value=1, max_value=60),
+)
+def test_the_least_line_count_never_exceeds_the_wrapped_count(lines: list[str], width: int) -> None:
+    # the pane skips a wrap it knows will overflow: the bound must never claim too many lines
+    text = Text("\n".join(lines))
+    wrapped = len(text.wrap(Console(width=200), width))
+    assert _least_lines([text], width) <= wrapped

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from math import ceil
 from typing import Any
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -278,8 +279,11 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         console = self.app.console
         # the fields: at most half the pane, with a blank line under them
         cap = max(1, height // 2)
-        fields = list(self._header.wrap(console, width))
-        fields_bar = len(fields) + 1 > cap
+        # (a wrap that surely overflows is skipped: the narrower one follows anyway)
+        fields_bar = _least_lines([self._header], width) + 1 > cap
+        if not fields_bar:
+            fields = list(self._header.wrap(console, width))
+            fields_bar = len(fields) + 1 > cap
         if fields_bar:
             fields = list(self._header.wrap(console, max(1, width - FIELDS_SCROLLBAR)))
         fields_rows = min(len(fields) + 1, cap)
@@ -288,10 +292,14 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         passages_rows = height - passages_top
         # the passages: the scrollbar takes its cells only when they overflow
         bar = max(0, self.styles.scrollbar_size_vertical)
-        option_lines = self._wrap_options(width)
-        count = sum(len(lines) for lines in option_lines)
+        inner = max(1, width - 2 * OPTION_PADDING)
+        overflows = bool(bar) and _least_lines(self._options, inner) > passages_rows
+        if not overflows:
+            option_lines = self._wrap_options(width)
+            count = sum(len(lines) for lines in option_lines)
+            overflows = count > passages_rows and bool(bar)
         passages_bar = 0
-        if count > passages_rows and bar:
+        if overflows:
             passages_bar = min(bar, max(0, width - 1))
             option_lines = self._wrap_options(width - passages_bar)
             count = sum(len(lines) for lines in option_lines)
@@ -578,3 +586,18 @@ def _passage_text(event: Event, index: int, timeline: Timeline) -> Text:
         text.append("\n  note: ", style="dim")
         text.append(one_line(passage.note), style="dim italic")
     return text
+
+
+def _least_lines(texts: list[Text], width: int) -> int:
+    """At least how many lines ``texts`` wrap to at ``width`` cells.
+
+    Wrapping keeps every character but the spaces where it breaks a line, so
+    each line of a text needs at least its other characters' cells ÷ ``width``
+    lines (and one, if empty).
+    """
+    width = max(2, width)  # (a wide character takes a line of its own below two cells)
+    return sum(
+        max(1, ceil(cell_len(line.replace(" ", "")) / width))
+        for text in texts
+        for line in text.plain.split("\n")
+    )
