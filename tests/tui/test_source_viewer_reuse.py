@@ -100,7 +100,7 @@ async def test_closed_and_opened_again_with_keys(flow_dir: Path) -> None:  # noq
         await pilot.press("enter", "enter")  # meeting, source a
         await settle(pilot)
         first = viewer(app)
-        assert list(first.query_one(KeyFooter).children)  # the footer shows the viewer's keys
+        assert first.query_one(KeyFooter).keys  # the footer shows the viewer's keys
         await pilot.press("G", "tab")  # scrolled away, the panel focused
         await settle(pilot)
         assert isinstance(app.focused, CitingEvents)
@@ -112,12 +112,13 @@ async def test_closed_and_opened_again_with_keys(flow_dir: Path) -> None:  # noq
         assert viewer(app) is first
         assert isinstance(app.focused, SourceText)  # as in a new viewer
         assert cells(app) == await fresh_cells(flow_dir, ("a", "meeting", 0))
-        keys = list(first.query_one(KeyFooter).children)
+        footer = first.query_one(KeyFooter)
+        keys, updates = footer.keys, footer.updates
         await pilot.press("escape", "escape", "j", "enter", "j", "enter")  # treaty, source b
         await settle(pilot)
         assert viewer(app) is first and first.source_id == "b"
         assert first.focus_ref == ("treaty", 1)
-        assert list(first.query_one(KeyFooter).children) == keys  # same keys: not rebuilt
+        assert (footer.keys, footer.updates) == (keys, updates)  # same keys: not redrawn
         assert cells(app) == await fresh_cells(flow_dir, ("b", "treaty", 1))
 
 
