@@ -184,3 +184,37 @@ async def test_palette_exports_to_the_current_folder(
     written = out / "flow-test.md"
     assert written.exists()
     assert "Treaty signed" in written.read_text(encoding="utf-8")
+
+
+async def test_the_later_screens_are_imported_after_the_first_frame(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    import importlib
+    import re
+
+    import citeline.tui.app as app_module
+
+    imported: list[str] = []
+    real = importlib.import_module
+
+    def recording(name: str, package: str | None = None):  # type: ignore[no-untyped-def]
+        if name.startswith("citeline."):
+            imported.append(name)
+        return real(name, package)
+
+    monkeypatch.setattr(app_module.importlib, "import_module", recording)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(50):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if imported:
+                break
+        assert imported == list(app_module.LATER_SCREENS)
+    # every screen the app imports when first opened is in the list (but the loading screen,
+    # which shows before there is a first frame)
+    lazy = set(re.findall(r"from (citeline\.tui\.screens\.\w+) import",
+                          Path(app_module.__file__).read_text("utf-8")))
+    assert lazy - {"citeline.tui.screens.main_screen", "citeline.tui.screens.loading_screen"} == (
+        set(app_module.LATER_SCREENS)
+    )

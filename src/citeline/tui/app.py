@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import importlib
 import re
 import time
 from pathlib import Path
@@ -26,6 +27,14 @@ from citeline.tui.screens.main_screen import MainScreen
 RELOAD_INTERVAL = 0.5
 #: Seconds without a key or a click before the timeline cache is written.
 REMEMBER_IDLE = 1.0
+#: The modules of the screens opened later, imported just after the first frame (the
+#: first source opened would otherwise wait for its viewer's: about 11 ms).
+LATER_SCREENS = (
+    "citeline.tui.screens.source_screen",
+    "citeline.tui.screens.sources_screen",
+    "citeline.tui.screens.coverage_screen",
+    "citeline.tui.screens.help_screen",
+)
 
 
 class CitelineApp(App[int]):
@@ -146,6 +155,12 @@ class CitelineApp(App[int]):
             self._unremembered = self._load_result
             self._remember(self._load_result)
         self.call_after_refresh(self._freeze_timeline)
+        self.call_after_refresh(self._import_later_screens)
+
+    @work(thread=True, group="warm-up")
+    def _import_later_screens(self) -> None:
+        for name in LATER_SCREENS:
+            importlib.import_module(name)
 
     def _freeze_timeline(self) -> None:
         """Take the loaded timeline out of the garbage collector's sight.
