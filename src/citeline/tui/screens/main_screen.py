@@ -44,7 +44,7 @@ def _build_lookups(timeline: Timeline) -> None:
     """Make the timeline build its lazy lookups: by id, and the citations of each source."""
     timeline.index_of("")
     timeline.event("")
-    timeline.citations("")
+    timeline.index_citations()
 
 
 class MainScreen(Screen[None]):
