@@ -715,3 +715,57 @@ def test_every_format_writes_atomically(tmp_path: Path) -> None:
         text = export_text(TIMELINE, fmt)
         write_atomic(target, text)
         assert target.read_bytes() == text.encode("utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Control characters: placeholders in every text format, kept exactly in JSON
+
+HOSTILE = "a\x1b]0;pwned\x07b\x1b[2Jc\rd\x7fe\x9bf\u202eg"
+HOSTILE_SOURCE = make_source("hostile", "sources/h\x1b[31m.txt", "Src \x1b[1m", HOSTILE, None)
+HOSTILE_PASSAGE = quote(HOSTILE_SOURCE, HOSTILE, note="n\x1b[5mote")
+HOSTILE_TIMELINE = Timeline(
+    "T\x1b]2;title\x07",
+    (
+        event(
+            "hostile",
+            "Title \x1b[31mred",
+            single(2022, 2, 4),
+            HOSTILE_PASSAGE,
+            summary="line one \x1b[2J\nline two \x07",
+            place="Pl\x1bace",
+            participants=("P\x1b1",),
+            tags=("t\x1bag",),
+        ),
+    ),
+    (HOSTILE_SOURCE,),
+)
+#: What no text export may contain: C0 controls but line ends, DEL, C1, bidi overrides.
+UNSAFE = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "ics"])
+def test_text_exports_show_control_characters_as_placeholders(fmt: str) -> None:
+    text = export_text(HOSTILE_TIMELINE, fmt)
+    assert not UNSAFE.search(text), UNSAFE.findall(text)
+    assert "\r" not in text.replace("\r\n", "")  # only line ends
+    assert "␛" in text  # shown, not dropped
+    assert "␛[31mred" in text.replace("\\", "")  # (Markdown escapes the bracket)
+
+
+def test_json_keeps_control_characters_exactly() -> None:
+    document = json.loads(export_text(HOSTILE_TIMELINE, "json"))
+    assert json.dumps(document).count("\\u001b") >= 5
+    back = document["events"][0]
+    assert back["title"] == "Title \x1b[31mred"
+    assert back["passages"][0]["text"] == HOSTILE
+
+
+def test_csv_values_read_back_as_the_browser_shows_them() -> None:
+    from citeline.sanitize import one_line, visible
+
+    rows = list(csv.DictReader(io.StringIO(export_text(HOSTILE_TIMELINE, "csv"), newline="")))
+    (row,) = rows
+    hostile = HOSTILE_TIMELINE.events[0]
+    assert row["title"] == one_line(hostile.title)
+    assert row["summary"] == visible(hostile.summary)
+    assert row["tags"] == one_line(hostile.tags[0])

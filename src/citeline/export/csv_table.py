@@ -2,6 +2,9 @@
 
 List fields (participants, tags, cited source ids) are joined with ``"; "``;
 start and end are ISO partial dates, empty for an open end of an interval.
+Control characters are shown as placeholders (``ESC`` as ``␛``), as the
+browser shows them; newlines stay in the summary (a quoted, multi-line cell)
+and become spaces elsewhere.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import csv
 import io
 
 from citeline.model import Event, Timeline
+from citeline.sanitize import one_line, visible
 
 COLUMNS = (
     "id",
@@ -30,17 +34,21 @@ def event_row(event: Event) -> dict[str, str]:
     """The CSV row of one event, every value a string."""
     date = event.date
     return {
-        "id": event.id,
-        "title": event.title,
+        "id": one_line(event.id),
+        "title": one_line(event.title),
         "start": date.start.iso() if date.start else "",
         "end": date.end.iso() if date.end else "",
         "precision": date.precision.value,
-        "place": event.place or "",
-        "participants": LIST_SEPARATOR.join(event.participants),
-        "tags": LIST_SEPARATOR.join(event.tags),
-        "summary": event.summary,
-        "sources": LIST_SEPARATOR.join(event.source_ids),
+        "place": one_line(event.place or ""),
+        "participants": _joined(event.participants),
+        "tags": _joined(event.tags),
+        "summary": visible(event.summary),
+        "sources": _joined(event.source_ids),
     }
+
+
+def _joined(items: tuple[str, ...]) -> str:
+    return LIST_SEPARATOR.join(one_line(item) for item in items)
 
 
 def export_csv(timeline: Timeline) -> str:

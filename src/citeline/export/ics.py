@@ -9,6 +9,8 @@ description says it is open-ended.
 
 The output is deterministic, so exporting twice gives identical bytes and a
 calendar that re-imports it updates events rather than duplicating them.
+Control characters, which RFC 5545 text may not hold, are shown as
+placeholders (``ESC`` as ``␛``), as the browser shows them.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from icalendar import Event as VEvent
 
 from citeline.export.json_doc import display_date, source_of
 from citeline.model import Event, EventDate, Timeline
+from citeline.sanitize import one_line, visible
 
 PRODID = "-//citeline//citeline 0.1//EN"
 UID_DOMAIN = "citeline"
@@ -62,7 +65,7 @@ def _description(event: Event, timeline: Timeline, open_ended: bool) -> str:
         if passage.note:
             citation += f" ({passage.note})"
         parts.append(f"“{passage.text}”\n{citation}")
-    return "\n\n".join(parts)
+    return visible("\n\n".join(parts))
 
 
 def event_to_vevent(event: Event, timeline: Timeline) -> VEvent:
@@ -73,12 +76,12 @@ def event_to_vevent(event: Event, timeline: Timeline) -> VEvent:
     vevent.add("dtstamp", DTSTAMP)
     vevent.add("dtstart", first)
     vevent.add("dtend", end)
-    vevent.add("summary", event.title)
+    vevent.add("summary", one_line(event.title))
     if event.place:
-        vevent.add("location", event.place)
+        vevent.add("location", one_line(event.place))
     vevent.add("description", _description(event, timeline, open_ended))
     if event.tags:
-        vevent.add("categories", list(event.tags))
+        vevent.add("categories", [one_line(tag) for tag in event.tags])
     return vevent
 
 
@@ -88,7 +91,7 @@ def timeline_to_calendar(timeline: Timeline) -> Calendar:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", vText(timeline.title))
+    calendar.add("x-wr-calname", vText(one_line(timeline.title)))
     for event in timeline.events:
         calendar.add_component(event_to_vevent(event, timeline))
     return calendar

@@ -5,7 +5,8 @@ the common footnote extension): inline-active characters get a backslash,
 and characters that would start a block (list item, heading underline,
 numbered list) at the start of a line are escaped too. Leading indentation
 is dropped from quote and summary lines, because it would turn them into
-code blocks.
+code blocks. Control characters are shown as placeholders (``ESC`` as ``␛``),
+as the browser shows them: a report printed on a terminal cannot command it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 
 from citeline.export.json_doc import display_date, source_of
 from citeline.model import Event, Passage, Timeline
+from citeline.sanitize import visible
 
 # Characters that can start or end inline markup anywhere on a line:
 # escapes, emphasis, links and footnotes, raw HTML and autolinks, entity
@@ -26,7 +28,7 @@ _ORDERED_MARKER = re.compile(r"^(\d+)([.)])")
 
 def escape_inline(text: str) -> str:
     """Backslash-escape Markdown-active characters in one line of data."""
-    line = _INLINE_ACTIVE.sub(r"\\\1", text.strip())
+    line = _INLINE_ACTIVE.sub(r"\\\1", visible(text).strip())
     line = _LINE_START_MARKER.sub(r"\\\1", line)
     return _ORDERED_MARKER.sub(r"\1\\\2", line)
 
@@ -43,7 +45,7 @@ def escape_lines(text: str) -> list[str]:
 
 def code_span(text: str) -> str:
     """``text`` as an inline code span, fenced by enough backticks."""
-    text = " ".join(text.split("\n"))
+    text = " ".join(visible(text).split("\n"))
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * (longest + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
