@@ -408,13 +408,15 @@ def test_csv_round_trips() -> None:
             "end": end or "",
             "precision": precision,
             "place": e.place or "",
-            "participants": "; ".join(e.participants),
-            "tags": "; ".join(e.tags),
+            "participants": "\n".join(e.participants),
+            "tags": "\n".join(e.tags),
             "summary": e.summary,
-            "sources": "; ".join(dict.fromkeys(p.source_id for p in e.passages)),
+            "sources": "\n".join(dict.fromkeys(p.source_id for p in e.passages)),
         }
     vote = rows[2]
-    assert vote["sources"].split("; ") == ["gazette", "notes"]
+    assert vote["sources"].splitlines() == ["gazette", "notes"]
+    # an item holding what a separator such as "; " would be reads back whole
+    assert vote["participants"].splitlines() == ["Mayor O'Brien", "Council; all"]
     assert vote["summary"].count("\n") == 3 and '"after debate"' in vote["summary"]
     assert vote["place"] == "Town Hall, Room 1; east <b>"
 

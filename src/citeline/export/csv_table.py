@@ -1,10 +1,11 @@
 """CSV table: one row per event, RFC 4180 quoting and CRLF row ends.
 
-List fields (participants, tags, cited source ids) are joined with ``"; "``;
-start and end are ISO partial dates, empty for an open end of an interval.
-Control characters are shown as placeholders (``ESC`` as ``␛``), as the
-browser shows them; newlines stay in the summary (a quoted, multi-line cell)
-and become spaces elsewhere.
+List fields (participants, tags, cited source ids) hold one item per line
+of their (quoted, multi-line) cell: items are single lines, so a reader can
+split them back exactly, whatever punctuation they contain. Start and end are
+ISO partial dates, empty for an open end of an interval. Control characters
+are shown as placeholders (``ESC`` as ``␛``), as the browser shows them;
+newlines stay in the summary and become spaces in every other field.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ COLUMNS = (
     "summary",
     "sources",
 )
-LIST_SEPARATOR = "; "
+#: Between the items of a list field (no item holds one: they are made single lines).
+LIST_SEPARATOR = "\n"
 
 
 def event_row(event: Event) -> dict[str, str]:
