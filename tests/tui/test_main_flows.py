@@ -166,3 +166,30 @@ async def test_time_axis_marks_the_selected_event(flow_dir: Path) -> None:  # no
         assert "◆" in before and "◆" in after
         assert before.index("◆") < after.index("◆")
         assert "2021" in axis.render_line(0).text
+
+
+async def test_keys_typed_ahead_of_a_focus_change_go_where_the_focus_went(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    from textual import events
+
+    from citeline.tui.widgets.event_detail import PassageList
+
+    app = make_flow_app(flow_dir, select="treaty")  # two passages
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        passages = app.main_screen.query_one(PassageList)
+        # both keys queued at once, as a fast typist's (or a paste's) reach the app
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("j", "j"))
+        await pilot.pause()
+        assert app.main_screen.passages_focused
+        assert selected_id(app) == "treaty"  # the timeline did not move
+        assert passages.highlighted == 1  # the j went to the passages
+        app.post_message(events.Key("escape", "\x1b"))
+        app.post_message(events.Key("j", "j"))
+        await pilot.pause()
+        assert not app.main_screen.passages_focused
+        assert selected_id(app) != "treaty"  # back on the timeline, the j moved it
+        assert passages.highlighted in (0, None)  # another event's passages
+

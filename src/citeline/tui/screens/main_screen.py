@@ -67,7 +67,10 @@ class MainScreen(Screen[None]):
         yield Static(id="title-bar", markup=False)
         yield TimeAxis(self._timeline, id="axis")
         with Container(id="body"):
-            yield TimelineList(self._timeline, id="timeline", on_select=self._on_list_moved)
+            yield TimelineList(
+                self._timeline, id="timeline", on_select=self._on_list_moved,
+                on_enter=self._on_list_entered,
+            )
             yield EventDetail(id="detail")
         yield SearchBar(id="search", on_change=self._on_query_typed)
         yield Static(id="errors", markup=False)
@@ -136,15 +139,18 @@ class MainScreen(Screen[None]):
         self.timeline_list.action_move(delta)
         return self.selected_event
 
+    # (the focus moves at once, not after the keys already queued, as ``focus()`` would:
+    # a key typed right after Enter or Esc goes where the focus went)
+
     def focus_timeline(self) -> None:
-        self.timeline_list.focus()
+        self.set_focus(self.timeline_list)
 
     def focus_passages(self, passage_index: int | None = None) -> None:
         passages = self.query_one(PassageList)
         if passages.option_count:
             if passage_index is not None and passage_index < passages.option_count:
                 passages.highlighted = passage_index
-            passages.focus()
+            self.set_focus(passages)
 
     @property
     def passage_index(self) -> int | None:
@@ -158,7 +164,7 @@ class MainScreen(Screen[None]):
     def open_search(self) -> None:
         search = self.query_one("#search", SearchBar)
         search.display = True
-        search.focus()
+        self.set_focus(search)
 
     def set_timeline(self, timeline: Timeline) -> None:
         """Show a reloaded timeline, keeping the same event selected where it exists."""
@@ -203,8 +209,8 @@ class MainScreen(Screen[None]):
         if self.is_mounted:
             self._show_selected()
 
-    @on(TimelineList.Entered)
-    def _on_entered(self, message: TimelineList.Entered) -> None:
+    def _on_list_entered(self, event_index: int) -> None:
+        """Enter on the list: into the selected event's passages."""
         self.focus_passages()
 
     @on(PassageList.Open)

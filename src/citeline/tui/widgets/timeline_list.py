@@ -69,29 +69,28 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         def control(self) -> TimelineList:
             return self.list
 
-    @dataclass
-    class Entered(Message):
-        """The user asked to go into the selected event's passages."""
-
-        list: TimelineList
-        event_index: int
-
     def __init__(
         self,
         timeline: Timeline,
         *,
         id: str | None = None,
         on_select: Callable[[int], None] | None = None,
+        on_enter: Callable[[int], None] | None = None,
     ) -> None:
         """``on_select``, when given, is called with the event's index as soon as the
         cursor moves (before :class:`Selected` is posted), so that whoever shows the
-        selection can update in the same frame as the list."""
+        selection can update in the same frame as the list.
+
+        ``on_enter`` is called with it when the user asks to go into the event's
+        passages (Enter, a double click), at once rather than by a message: a key
+        typed right after Enter must find the focus already moved."""
         super().__init__(id=id)
         self._timeline = timeline
         self._model: TimelineRows = rows_for(timeline)
         self._rows: Rows = self._model.rows()
         self._terms: tuple[str, ...] = ()
         self._on_select = on_select
+        self._on_enter = on_enter
         self._line_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
         self._palette: _Palette | None = None
         self._set_rows(self._rows)
@@ -217,8 +216,8 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     def action_enter(self) -> None:
         index = self.selected_index
-        if index is not None:
-            self.post_message(self.Entered(self, index))
+        if index is not None and self._on_enter is not None:
+            self._on_enter(index)
 
     async def _on_click(self, event: events.Click) -> None:
         row = event.y + self.scroll_offset.y
