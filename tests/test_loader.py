@@ -849,14 +849,14 @@ class TestEventsFile:
 
     def test_permission_denied(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         path = write(tmp_path, VALID)
-        real_open = Path.open
+        real_open = os.open
 
-        def refuse(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
-            if self.name == "events.yaml" and args[:1] == ("rb",):
+        def refuse(name: object, *args: object, **kwargs: object) -> int:
+            if os.path.basename(os.fspath(name)) == "events.yaml":  # type: ignore[arg-type]
                 raise PermissionError(13, "Permission denied")
-            return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+            return real_open(name, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(Path, "open", refuse)
+        monkeypatch.setattr(source_files.os, "open", refuse)
         result = load(path, "events.yaml")
         assert lines(result) == [
             "events.yaml: error: cannot be read: permission denied; make it readable (chmod a+r)"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import gc
 import os
 import re
-import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,9 +35,10 @@ from citeline.source_files import (
     SourceFileError,
     SourceText,
     Stamp,
+    Unreadable,
+    read_bounded,
     read_source,
     resolve_source_path,
-    stamp_of,
     wide_encoding,
 )
 
@@ -221,44 +221,39 @@ def remember(path: Path | str, result: LoadResult, display_name: str | None = No
 
 
 def _read_events_file(path: Path, name: str) -> tuple[str | Diagnostic, Stamp | None]:
-    """The text of the events file (or what is wrong with it), and its stamp.
-
-    The stamp is taken before the bytes are read, so a write while they are
-    read makes it stale rather than wrongly current.
-    """
+    """The text of the events file (or what is wrong with it), and its stamp."""
     try:
-        info = path.stat()
-    except (OSError, ValueError):
-        return _events_text(path, name, None), None
-    return _events_text(path, name, info), stamp_of(info)
+        raw, stamp = read_bounded(path, MAX_EVENTS_BYTES)
+    except Unreadable as problem:
+        return _events_problem(problem, name), None
+    return _events_text(raw, name), stamp
 
 
-def _events_text(path: Path, name: str, info: os.stat_result | None) -> str | Diagnostic:
-    try:
-        if info is None:
-            info = path.stat()  # raises what the first stat did, now to be reported
-        if stat.S_ISDIR(info.st_mode):
-            return Diagnostic(name, None, None, "is a folder; name the events.yaml file in it")
-        if not stat.S_ISREG(info.st_mode):
-            return Diagnostic(
-                name, None, None, "is not a regular file (a device, pipe or socket);"
-                " name an events.yaml file"
-            )
-        if info.st_size > MAX_EVENTS_BYTES:
-            return _too_big(name, f"{info.st_size:,}")
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_EVENTS_BYTES + 1)
-    except FileNotFoundError:
-        return Diagnostic(name, None, None, "no such file; give the path of an events.yaml")
-    except PermissionError:
-        return Diagnostic(
-            name, None, None, "cannot be read: permission denied; make it readable (chmod a+r)"
+def _events_problem(problem: Unreadable, name: str) -> Diagnostic:
+    """What is wrong with the events file, and what to do."""
+    kind = problem.kind
+    if kind == Unreadable.FOLDER:
+        message = "is a folder; name the events.yaml file in it"
+    elif kind == Unreadable.SPECIAL:
+        message = "is not a regular file (a device, pipe or socket); name an events.yaml file"
+    elif kind == Unreadable.TOO_BIG:
+        limit = MAX_EVENTS_BYTES
+        amount = f"{problem.size:,}" if problem.size is not None else f"more than {limit:,}"
+        message = (
+            f"the file is {amount} bytes; events files are limited to {limit:,} bytes"
+            f" ({limit // (1024 * 1024)} MiB): split the timeline"
         )
-    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
-        reason = getattr(error, "strerror", None) or str(error)
-        return Diagnostic(name, None, None, f"cannot be read: {reason}")
-    if len(raw) > MAX_EVENTS_BYTES:
-        return _too_big(name, f"more than {MAX_EVENTS_BYTES:,}")
+    elif kind == Unreadable.MISSING:
+        message = "no such file; give the path of an events.yaml"
+    elif kind == Unreadable.DENIED:
+        message = "cannot be read: permission denied; make it readable (chmod a+r)"
+    else:
+        message = f"cannot be read: {problem.reason}"
+    return Diagnostic(name, None, None, message)
+
+
+def _events_text(raw: bytes, name: str) -> str | Diagnostic:
+    """The events file's bytes as text, or why they are not UTF-8 YAML text."""
     wide = wide_encoding(raw)
     if wide is not None:
         return Diagnostic(
@@ -281,16 +276,6 @@ def _events_text(path: Path, name: str, info: os.stat_result | None) -> str | Di
             " here); save it as UTF-8, or convert it, for example with: iconv -f LATIN1 -t UTF-8"
         )
     return text.removeprefix("\ufeff")
-
-
-def _too_big(name: str, size: str) -> Diagnostic:
-    return Diagnostic(
-        name,
-        None,
-        None,
-        f"the file is {size} bytes; events files are limited to {MAX_EVENTS_BYTES:,} bytes"
-        f" ({MAX_EVENTS_BYTES // (1024 * 1024)} MiB): split the timeline",
-    )
 
 
 def _byte_place(raw: bytes, offset: int) -> tuple[int, int]:

@@ -108,53 +108,69 @@ def _goes_through_link(real_root: str, relative: str) -> bool:
 def read_source(root: Path, written: str) -> SourceText:
     """Read and decode the source file named by ``written``."""
     path = resolve_source_path(root, written)
-    data, stamp = _read_bounded(path, MAX_SOURCE_BYTES, written)
+    try:
+        data, stamp = read_bounded(path, MAX_SOURCE_BYTES)
+    except Unreadable as problem:
+        raise SourceFileError(_source_problem(problem, written)) from None
     return SourceText(path, decode_text(data, written), stamp)
 
 
-def _read_bounded(path: Path, limit: int, name: str) -> tuple[bytes, Stamp]:
-    """The bytes and stamp of the regular file ``path``, refused when larger than ``limit``.
+class Unreadable(Exception):
+    """Why :func:`read_bounded` read nothing; each caller words it for its own file.
+
+    ``size`` is the size found (for ``TOO_BIG``; ``None`` when the file grew
+    past the limit while it was read), ``reason`` the system's words (``OTHER``).
+    """
+
+    FOLDER = "folder"
+    SPECIAL = "special"  # a device, pipe or socket
+    TOO_BIG = "too big"
+    MISSING = "missing"
+    DENIED = "denied"
+    OTHER = "other"
+
+    def __init__(self, kind: str, size: int | None = None, reason: str = "") -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.size = size
+        self.reason = reason
+
+
+def read_bounded(path: Path, limit: int) -> tuple[bytes, Stamp]:
+    """The bytes and stamp of the regular file ``path``; :class:`Unreadable` if it is not one.
 
     Folders, FIFOs and devices are refused before anything is read (opening
     without blocking, so a FIFO cannot hang it), and at most ``limit + 1``
     bytes are ever read, so a file that grows (or a special file that never
-    ends) cannot exhaust memory. One open, one ``fstat`` and two reads per
-    file: a thousand sources are read in a few milliseconds.
+    ends) cannot exhaust memory. One open, one ``fstat`` (the stamp, taken
+    before the bytes are read: a write meanwhile makes it stale, never wrongly
+    current) and two reads per file: a thousand sources are read in a few
+    milliseconds.
     """
     try:
         fd = os.open(path, _OPEN_FLAGS)
         try:
             info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
-                raise IsADirectoryError  # said below, as where folders cannot be opened
+                raise Unreadable(Unreadable.FOLDER)
             if not stat.S_ISREG(info.st_mode):
-                raise SourceFileError(
-                    f"'{name}' is not a regular file (a device, pipe or socket); copy the text"
-                    " into a file and name that"
-                )
+                raise Unreadable(Unreadable.SPECIAL)
             if info.st_size > limit:
-                raise SourceFileError(_too_big(name, info.st_size, limit))
+                raise Unreadable(Unreadable.TOO_BIG, info.st_size)
             data = _read_all(fd, info.st_size, limit)
         finally:
             os.close(fd)
-    except IsADirectoryError:  # opened and found a folder, or (elsewhere) refused as one
-        raise SourceFileError(f"'{name}' is a folder; name a text file in it") from None
+    except IsADirectoryError:  # where a folder cannot be opened at all
+        raise Unreadable(Unreadable.FOLDER) from None
     except FileNotFoundError:
-        raise SourceFileError(
-            f"source file '{name}' does not exist; check the path (it is relative to the"
-            " folder of the events file)"
-        ) from None
+        raise Unreadable(Unreadable.MISSING) from None
     except PermissionError:
-        raise SourceFileError(
-            f"source file '{name}' cannot be read: permission denied; make it readable"
-            " (chmod a+r)"
-        ) from None
-    except OSError as error:
-        raise SourceFileError(
-            f"source file '{name}' cannot be read: {error.strerror or error}"
-        ) from None
+        raise Unreadable(Unreadable.DENIED) from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or str(error)
+        raise Unreadable(Unreadable.OTHER, reason=reason) from None
     if len(data) > limit:
-        raise SourceFileError(_too_big(name, len(data), limit, more=True))
+        raise Unreadable(Unreadable.TOO_BIG)
     return data, stamp_of(info)
 
 
@@ -175,12 +191,34 @@ def _read_all(fd: int, size: int, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def _too_big(name: str, size: int, limit: int, more: bool = False) -> str:
-    amount = f"more than {limit:,}" if more else f"{size:,}"
-    return (
-        f"source file '{name}' is {amount} bytes; sources are limited to {limit:,} bytes"
-        f" ({limit // (1024 * 1024)} MiB): split it or cite an excerpt"
-    )
+def _source_problem(problem: Unreadable, name: str) -> str:
+    """What is wrong with source file ``name``, and what to do."""
+    kind = problem.kind
+    if kind == Unreadable.FOLDER:
+        return f"'{name}' is a folder; name a text file in it"
+    if kind == Unreadable.SPECIAL:
+        return (
+            f"'{name}' is not a regular file (a device, pipe or socket); copy the text"
+            " into a file and name that"
+        )
+    if kind == Unreadable.TOO_BIG:
+        limit = MAX_SOURCE_BYTES
+        amount = f"{problem.size:,}" if problem.size is not None else f"more than {limit:,}"
+        return (
+            f"source file '{name}' is {amount} bytes; sources are limited to {limit:,} bytes"
+            f" ({limit // (1024 * 1024)} MiB): split it or cite an excerpt"
+        )
+    if kind == Unreadable.MISSING:
+        return (
+            f"source file '{name}' does not exist; check the path (it is relative to the"
+            " folder of the events file)"
+        )
+    if kind == Unreadable.DENIED:
+        return (
+            f"source file '{name}' cannot be read: permission denied; make it readable"
+            " (chmod a+r)"
+        )
+    return f"source file '{name}' cannot be read: {problem.reason}"
 
 
 _WIDE_BOMS = (
