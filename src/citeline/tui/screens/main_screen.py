@@ -125,6 +125,9 @@ class MainScreen(Screen[None]):
 
     def select_event(self, event_id: str) -> bool:
         """Select an event by id, clearing a search that hides it."""
+        selected = self.selected_event
+        if selected is not None and selected.id == event_id:
+            return True  # (the usual case, opening its source: no need of the index of ids)
         index = self._timeline.index_of(event_id)
         if index is None:
             return False
