@@ -193,3 +193,17 @@ async def test_keys_typed_ahead_of_a_focus_change_go_where_the_focus_went(
         assert selected_id(app) != "treaty"  # back on the timeline, the j moved it
         assert passages.highlighted in (0, None)  # another event's passages
 
+
+
+async def test_a_query_typed_ahead_of_the_search_bar_goes_into_it(flow_dir: Path) -> None:  # noqa: F811
+    from textual import events
+
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        # queued at once, as a fast typist's or a paste's: "c" alone would open coverage
+        for key, char in (("slash", "/"), ("c", "c"), ("a", "a"), ("slash", "/")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert app.main_screen.query_one(SearchBar).value == "ca/"  # "/" types in the field

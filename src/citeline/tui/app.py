@@ -12,6 +12,7 @@ from pathlib import Path
 from textual import events, on, work
 from textual.app import App
 from textual.screen import Screen
+from textual.widgets import Input
 
 from citeline.loader import LoadResult, load, remember
 from citeline.model import Timeline
@@ -115,8 +116,10 @@ class CitelineApp(App[int]):
         await self._open_timeline()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While the timeline loads, only quitting works."""
-        return self.timeline is not None or action == "quit"
+        """While the timeline loads, only quitting works; ``/`` types into a text field."""
+        if self.timeline is None:
+            return action == "quit"
+        return not (action == "search" and isinstance(self.focused, Input))
 
     @work(thread=True, group="load")
     def _wait_for_load(self) -> None:

@@ -67,9 +67,11 @@ COMMANDS: tuple[Command, ...] = (
        "Next event, from any screen (the source viewer follows)", "Anywhere", key_display="]"),
     _C("app.back", "escape,h,left,backspace", "back", "Back",
        "Go back one step (like a browser)", "Anywhere", key_display="esc"),
+    # (a priority key: taken as it arrives, so the query typed right after it goes into
+    # the search field, not to keys of the list; a focused text field types it instead)
     _C("app.search", "slash", "search", "Search",
        "Search titles, summaries, places, participants, tags and quotes", "Anywhere",
-       key_display="/"),
+       key_display="/", priority=True),
     _C("app.sources", "s", "sources", "Sources", "List every source", "Anywhere"),
     _C("app.coverage", "c", "coverage", "Coverage",
        "Events × sources grid: which source cites what", "Anywhere"),
