@@ -12,6 +12,7 @@ def test_citations_are_the_same_found_by_a_pass_or_by_the_index() -> None:
     assert "_citations_by_source" not in timeline.__dict__  # not built for one source
     assert found == {s.id: list(timeline.citations(s.id)) for s in timeline.sources}  # kept
     timeline.index_citations()
+    assert "_citations_found" not in timeline.__dict__  # the index holds them now
     indexed = {s.id: list(timeline.citations(s.id)) for s in timeline.sources}
     assert indexed == found
     order = {event.id: i for i, event in enumerate(timeline.events)}

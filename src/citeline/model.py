@@ -252,3 +252,4 @@ class Timeline:
     def index_citations(self) -> None:
         """Build the index behind :meth:`citations`, for every source at once."""
         self._citations_by_source  # noqa: B018 - computed and kept on first access
+        self.__dict__.pop("_citations_found", None)  # what passes found before: in it now
