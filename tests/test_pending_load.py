@@ -97,3 +97,42 @@ def test_a_pending_load_reports_bad_input_as_diagnostics(tmp_path: Path) -> None
     result = PendingLoad(tmp_path / "missing.yaml").start().wait(timeout=30)
     assert result is not None and result.unreadable
     assert "no such file" in result.diagnostics[0].message
+
+
+def test_a_held_load_waits_for_its_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from citeline import pending_load
+
+    monkeypatch.setattr(yaml_reader, "PROGRESS_EVERY", 500)
+    path = big_timeline(tmp_path, events=2000)
+    pending = PendingLoad(path)
+    pending.hold()
+    assert pending.held
+    pending.start()
+    time.sleep(0.5)  # far longer than the load takes
+    assert not pending.done  # stopped at its first report
+    assert pending.wait(timeout=0) is None
+    pending.release()
+    result = pending.wait(timeout=30)
+    assert result is not None and result.timeline is not None and not pending.held
+
+    # a held load never released goes on by itself after a while
+    monkeypatch.setattr(pending_load, "HOLD_LIMIT", 0.05)
+    forgotten = PendingLoad(path)
+    forgotten.hold()
+    assert forgotten.start().wait(timeout=30) is not None
+
+
+def test_cancelling_a_held_load_ends_it_at_once(tmp_path: Path) -> None:
+    import time
+
+    pending = PendingLoad(big_timeline(tmp_path, events=2000))
+    pending.hold()
+    pending.start()
+    time.sleep(0.1)
+    started = time.monotonic()
+    pending.cancel()
+    with pytest.raises(LoadCancelled):
+        pending.wait(timeout=30)
+    assert time.monotonic() - started < 1.0  # not after the hold's limit

@@ -322,6 +322,7 @@ def _browse(path: Path, event_id: str | None) -> int:
             return refused
         app = make_app(result.timeline, path, select_event=event_id, load_result=result)
     else:
+        pending.hold()  # until the loading screen is up (it releases the load)
         app = make_app(None, path, select_event=event_id, pending=pending)
     app.run()
     if app.late_load is not None:  # the load ended behind the loading screen, unusable

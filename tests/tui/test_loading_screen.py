@@ -117,3 +117,14 @@ async def test_selects_the_requested_event_once_loaded(flow_dir: Path) -> None: 
         await _until(lambda: isinstance(app.screen, MainScreen))
         await pilot.pause()
         assert selected_id(app) == "markets"
+
+
+async def test_the_loading_screen_releases_a_held_load_once_drawn(flow_dir: Path) -> None:  # noqa: F811
+    pending, app = loading_app(flow_dir / "events.yaml")
+    pending.hold()  # as the browser holds it while the interface starts
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoadingScreen)
+        await _until(lambda: not pending.held)
+        pending.start()
+        await _until(lambda: app.screen is getattr(app, "main_screen", None))

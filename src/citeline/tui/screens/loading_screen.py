@@ -40,6 +40,8 @@ class LoadingScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show_progress()
         self.set_interval(POLL_INTERVAL, self._show_progress)
+        # drawn first, then loading again (a held load waits for this: see PendingLoad.hold)
+        self.call_after_refresh(self._pending.release)
 
     def _show_progress(self) -> None:
         phase, share = self._pending.progress
