@@ -71,8 +71,10 @@ def test_cache_lives_under_xdg_cache_home(folder: Path, _private_cache: Path) ->
     _warm(folder)
     entries = list((_private_cache / "citeline").glob("*.json"))
     assert len(entries) == 1
-    document = json.loads(entries[0].read_text(encoding="utf-8"))  # plain JSON, no pickle
-    assert document["title"] == "Cache test"
+    lines = entries[0].read_text(encoding="utf-8").split("\n")
+    documents = [json.loads(line) for line in lines if line]  # plain JSON, no pickle
+    assert documents[0]["title"] == "Cache test"
+    assert documents[0]["event_count"] == sum(len(rows) for rows in documents[1:])
 
 
 def test_changed_events_file_is_a_miss(folder: Path) -> None:
@@ -108,7 +110,11 @@ def test_source_turned_bad_is_a_miss_with_diagnostics(folder: Path) -> None:
         lambda text: "not json",
         lambda text: text.replace(f'"format":{cache.FORMAT}', '"format":999'),
         lambda text: text.replace(cache.__version__, "0.0.0-other"),
-        lambda text: text.replace('"events":[[', '"events":[[1,'),
+        lambda text: text.replace("\n[[", "\n[[1,", 1),  # an event row of the wrong shape
+        lambda text: text.replace("\n[[", "\n[", 1),  # not a list of rows
+        lambda text: text[: text.rindex("\n[")] + "\n",  # the last line of events lost
+        lambda text: text + "[]\n",  # a line too many
+        lambda text: text.replace('"event_count":', '"event_count":1'),
     ],
 )
 def test_damaged_or_foreign_cache_is_a_miss(folder: Path, damage) -> None:
@@ -155,7 +161,8 @@ def test_files_modified_just_before_the_load_are_checked_by_content(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path, first = _warm(folder)  # the files were written just now: stamps not trusted
-    document = json.loads(cache.entry_path(path).read_text(encoding="utf-8"))
+    header = cache.entry_path(path).read_text(encoding="utf-8").split("\n")[0]
+    document = json.loads(header)
     assert document["events_stamp"] is None and document["sources"][0]["stamp"] is None
     digested = _count_digests(monkeypatch)
     second = load(path, use_cache=True)
@@ -212,3 +219,39 @@ def test_unwritable_cache_folder_is_ignored(folder: Path, tmp_path: Path, monkey
     remember(path, result)  # must not raise
     assert not load(path, use_cache=True).from_cache
     assert not os.path.isdir(blocker)
+
+
+def test_a_large_entry_is_read_a_line_of_events_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_pending_load import big_timeline
+
+    monkeypatch.setattr(cache, "CHUNK", 100)
+    path = big_timeline(tmp_path, events=650)
+    first = load(path, use_cache=True)
+    remember(path, first)
+    lines = cache.entry_path(path).read_text(encoding="utf-8").split("\n")
+    assert len(lines) == 1 + 7 + 1  # the header, ceil(650 / 100) lines of events, the end
+    reports: list[tuple[str, float]] = []
+    second = load(path, use_cache=True, progress=lambda *report: reports.append(report))
+    assert second.from_cache and second.timeline == first.timeline
+    shares = [share for phase, share in reports if phase == cache.PHASE]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    assert len([share for share in shares if share > 0]) == 7  # a report per line of events
+
+
+def test_a_stale_entry_is_told_by_its_header_alone(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = _warm(folder)
+    path.write_text(EVENTS.replace("Envoy arrives", "The envoy arrives"), encoding="utf-8")
+    decoded: list[bytes] = []
+    real = json.loads
+
+    def counting(text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        decoded.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(cache.json, "loads", counting)
+    assert not load(path, use_cache=True).from_cache
+    assert len(decoded) == 1 and decoded[0].startswith(b"{")  # the header, no line of events

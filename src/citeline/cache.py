@@ -1,9 +1,13 @@
 """A cache of validated timelines, so a second start on unchanged files is quick.
 
-One JSON file per events file under ``$XDG_CACHE_HOME/citeline`` (else
-``~/.cache/citeline``). An entry holds the digest and stamp of the events
-file and of every source, and the timeline resolved from them: dates already
-parsed, passages already anchored. It is used only when the version, the
+One file per events file under ``$XDG_CACHE_HOME/citeline`` (else
+``~/.cache/citeline``), of JSON documents one per line: a header (the digest
+and stamp of the events file and of every source, the title, the sources),
+then the events resolved from them (dates already parsed, passages already
+anchored) in lines of :data:`CHUNK` events. The header alone tells a stale
+entry, and reading the events a line at a time reports progress and never
+holds the interpreter for long (one ``json.loads`` of 100 MB would hold it
+for half a second, and the interface with it). It is used only when the version, the
 events text and every source text are exactly what it was built from: a file
 is known unchanged by its stamp when the entry trusts it (see
 :data:`RACY_NS`), else by the digest of its text. Anything else (unreadable,
@@ -26,7 +30,9 @@ from citeline.diagnostics import Diagnostic, Severity
 from citeline.model import Event, EventDate, Location, PartialDate, Passage, Source, Timeline
 from citeline.source_files import SourceFileError, Stamp, read_source, stamp_of
 
-FORMAT = 4
+FORMAT = 5
+#: Events per line of an entry.
+CHUNK = 500
 T = TypeVar("T")
 ENV_DISABLE = "CITELINE_NO_CACHE"
 #: A file modified less than this long before it was read is checked by its content
@@ -158,14 +164,21 @@ def store(
         }
         for s in timeline.sources
     ]
-    document["events"] = [_event(e) for e in timeline.events]
     document["diagnostics"] = [
         [d.file, d.line, d.column, d.message, d.severity.value] for d in diagnostics
+    ]
+    events = timeline.events
+    document["event_count"] = len(events)
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    lines = [encode(document)]  # (JSON text never holds a raw newline)
+    lines += [
+        encode([_event(e) for e in events[start:start + CHUNK]])
+        for start in range(0, len(events), CHUNK)
     ]
     try:
         path = entry_path(events_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, json.dumps(document, ensure_ascii=False, separators=(",", ":")))
+        write_atomic(path, "\n".join(lines) + "\n")
     except (OSError, ValueError):
         pass
 
@@ -173,18 +186,35 @@ def store(
 # -- reading -------------------------------------------------------------------
 
 
+#: Told how far the reading of an entry has got: a phase and the share done (0 to 1).
+Progress = Callable[[str, float], None]
+#: The phase of a load that reads the cache.
+PHASE = "Reading the cache"
+#: Sources read between two progress reports.
+SOURCES_PER_REPORT = 64
+
+
 def lookup(
-    events_path: Path, name: str, events_digest: Callable[[], str | None]
+    events_path: Path,
+    name: str,
+    events_digest: Callable[[], str | None],
+    progress: Progress | None = None,
 ) -> tuple[Timeline, tuple[Diagnostic, ...], str] | None:
     """The cached timeline for exactly these files, its diagnostics and key, or ``None``.
 
     A file whose stamp is what the entry trusts is taken as unchanged; any
     other is compared by the digest of its text (``events_digest()`` for the
-    events file, which is only called then).
+    events file, which is only called then). ``progress`` hears of every line
+    of events read (what it raises ends the lookup).
     """
     try:
-        raw = entry_path(events_path).read_text(encoding="utf-8")
-        document = json.loads(raw)
+        # bytes, decoded a line at a time: decoding 100 MB at once would hold the
+        # interpreter for a quarter of a second
+        raw = entry_path(events_path).read_bytes()
+        end = raw.find(b"\n")
+        if end == -1:
+            return None
+        document = json.loads(raw[:end])
         if not isinstance(document, dict):
             return None
         for key, value in _identity(events_path, name).items():
@@ -194,7 +224,7 @@ def lookup(
             events_digest() != document["events_digest"]
         ):
             return None
-        rebuilt = _rebuild(events_path, name, document)
+        rebuilt = _rebuild(events_path, name, document, raw, end, progress)
         if rebuilt is None:
             return None
         return (*rebuilt, document["events_digest"])
@@ -203,12 +233,24 @@ def lookup(
 
 
 def _rebuild(
-    events_path: Path, name: str, document: dict[str, Any]
+    events_path: Path,
+    name: str,
+    document: dict[str, Any],
+    raw: bytes,
+    end: int,
+    progress: Progress | None,
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
+    """The timeline of an entry whose header is ``document``; its events follow ``end``.
+
+    Every source is read (and known unchanged by its stamp or its digest)
+    before the events are, which come a line (:data:`CHUNK` events) at a time.
+    """
     root = events_path.parent
     sources: list[Source] = []
     texts: dict[str, str] = {}
-    for entry in document["sources"]:
+    for number, entry in enumerate(document["sources"]):
+        if progress is not None and not number % SOURCES_PER_REPORT:
+            progress(PHASE, 0.0)
         text = read_source(root, entry["file"])
         if not _vouches(entry["stamp"], text.stamp) and digest(text.text) != entry["digest"]:
             return None
@@ -227,12 +269,25 @@ def _rebuild(
             )
         )
     build = _EventBuilder(texts, name).event
-    events = tuple([build(row) for row in document["events"]])
+    total = document["event_count"]
+    events: list[Event] = []
+    while len(events) < total:
+        start = end + 1
+        end = raw.find(b"\n", start)
+        if end == -1:
+            return None
+        events += [build(row) for row in json.loads(raw[start:end])]
+        if progress is not None:
+            progress(PHASE, min(len(events) / total, 1.0))
+    if len(events) != total or end + 1 != len(raw):
+        return None
     diagnostics = tuple(
         Diagnostic(file, line, column, message, Severity(severity))
         for file, line, column, message, severity in document["diagnostics"]
     )
-    timeline = Timeline(document["title"], events, tuple(sources), events_file=events_path)
+    timeline = Timeline(
+        document["title"], tuple(events), tuple(sources), events_file=events_path
+    )
     return timeline, diagnostics
 
 

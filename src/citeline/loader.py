@@ -165,7 +165,7 @@ def _load(path: Path, name: str, use_cache: bool, progress: Progress | None) -> 
     started_ns = time.time_ns()
     events_file = _EventsFile(path, name)
     if use_cache and cache.enabled():
-        hit = cache.lookup(path, name, lambda: events_file.digest)
+        hit = cache.lookup(path, name, lambda: events_file.digest, progress)
         if hit is not None:
             timeline, diagnostics, key = hit
             sources = tuple(s.path for s in timeline.sources)
