@@ -79,3 +79,34 @@ def test_axis_days_span_the_timeline() -> None:
     assert anchors == [e.date.first_day().toordinal() for e in timeline.events]
     assert first == timeline.events[0].date.first_day().toordinal()
     assert last == max(e.date.last_day().toordinal() for e in timeline.events)
+
+
+def test_axis_days_of_open_intervals_and_shared_dates() -> None:
+    import datetime as dt
+    from dataclasses import replace
+
+    from citeline.model import EventDate, PartialDate
+
+    base = synthetic_timeline(4, 1)
+    shared = PartialDate(2001, 5)  # one object for two events, as a cached timeline has
+
+    def dated(index: int, start: PartialDate | None, end: PartialDate | None):  # type: ignore[no-untyped-def]
+        return replace(base.events[index], date=EventDate(start, end, None, "x", True))
+
+    def day(*parts: int) -> int:
+        return dt.date(*parts).toordinal()
+
+    events = (
+        dated(0, None, PartialDate(1999, 3)),  # open at the start: its end
+        dated(1, shared, shared),
+        dated(2, shared, None),  # open at the end
+        dated(3, PartialDate(2003, 2, 10), PartialDate(2004)),
+    )
+    rows = TimelineRows(Timeline(base.title, events, base.sources))
+    assert rows.axis_days() == (
+        [day(1999, 3, 31), day(2001, 5, 1), day(2001, 5, 1), day(2003, 2, 10)],
+        day(1999, 3, 31),
+        day(2004, 12, 31),
+    )
+    assert [rows.year(i) for i in range(4)] == [1999, 2001, 2001, 2003]
+    assert TimelineRows(Timeline("empty", (), ())).axis_days() is None

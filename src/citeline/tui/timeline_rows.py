@@ -73,10 +73,37 @@ class TimelineRows:
         years = [0] * count
         #: ``gaps[i]``: the gap between event ``i - 1`` and event ``i`` (``None``: none shown)
         gaps: list[str | None] = [None] * count
+        #: each event's day on the axis (see :meth:`axis_days`)
+        anchors = [0] * count
+        # the day of a date object, by its id: a cached timeline shares equal dates
+        firsts: dict[int, int] = {}
+        lasts: dict[int, int] = {}
+        first_day = last_day = None
         previous = None
         for index, event in enumerate(events):  # one pass: this runs as the browser opens
             date = event.date
-            years[index] = (date.start or date.end).year  # type: ignore[union-attr]
+            start, end = date.start, date.end
+            if start is not None:
+                years[index] = start.year
+                day = firsts.get(id(start))
+                if day is None:
+                    day = firsts[id(start)] = start.first_day().toordinal()
+                anchors[index] = day
+                if first_day is None or day < first_day:
+                    first_day = day
+                if last_day is None or day > last_day:
+                    last_day = day
+            if end is not None:
+                day = lasts.get(id(end))
+                if day is None:
+                    day = lasts[id(end)] = end.last_day().toordinal()
+                if start is None:
+                    years[index] = end.year
+                    anchors[index] = day
+                if first_day is None or day < first_day:
+                    first_day = day
+                if last_day is None or day > last_day:
+                    last_day = day
             if previous is not None:
                 gaps[index] = describe_gap(previous, date)
             previous = date
@@ -84,7 +111,9 @@ class TimelineRows:
         self._gaps = gaps
         self._dates: list[str | None] = [None] * count
         self._all: Rows | None = None
-        self._axis_days: tuple[list[int], int, int] | None = None
+        self._axis_days: tuple[list[int], int, int] | None = (
+            None if first_day is None or last_day is None else (anchors, first_day, last_day)
+        )
 
     def year(self, index: int) -> int:
         return self._years[index]
@@ -105,25 +134,6 @@ class TimelineRows:
 
         ``None`` for a timeline without events.
         """
-        if self._axis_days is None:
-            starts: list[int] = []
-            ends: list[int] = []
-            anchors: list[int] = []
-            for event in self.timeline.events:
-                date = event.date
-                first = date.start.first_day().toordinal() if date.start else None
-                last = date.end.last_day().toordinal() if date.end else None
-                if first is not None:
-                    starts.append(first)
-                if last is not None:
-                    ends.append(last)
-                anchor = first if first is not None else last
-                assert anchor is not None
-                anchors.append(anchor)
-            if not anchors:
-                return None
-            days = starts + ends
-            self._axis_days = (anchors, min(days), max(days))
         return self._axis_days
 
     def rows(self, indexes: Sequence[int] | None = None) -> Rows:

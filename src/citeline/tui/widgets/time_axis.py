@@ -117,7 +117,13 @@ class TimeAxis(Widget):
         days = rows_for(self._timeline).axis_days()
         assert days is not None
         column_of = self._scale.column_of
-        self._starts = starts = [column_of(day) for day in days[0]]
+        columns: dict[int, int] = {}  # by day: many events share one
+        starts = self._starts
+        for day in days[0]:
+            column = columns.get(day)
+            if column is None:
+                column = columns[day] = column_of(day)
+            starts.append(column)
         counts = self._counts
         for column in starts:
             counts[column] += 1
