@@ -78,32 +78,25 @@ class TimelineRows:
         # the day of a date object, by its id: a cached timeline shares equal dates
         firsts: dict[int, int] = {}
         lasts: dict[int, int] = {}
-        first_day = last_day = None
+        ends: list[int] = []  # the last day of every date with an end
         previous = None
         for index, event in enumerate(events):  # one pass: this runs as the browser opens
             date = event.date
             start, end = date.start, date.end
+            if end is not None:
+                last = lasts.get(id(end))
+                if last is None:
+                    last = lasts[id(end)] = end.last_day().toordinal()
+                ends.append(last)
             if start is not None:
                 years[index] = start.year
-                day = firsts.get(id(start))
-                if day is None:
-                    day = firsts[id(start)] = start.first_day().toordinal()
-                anchors[index] = day
-                if first_day is None or day < first_day:
-                    first_day = day
-                if last_day is None or day > last_day:
-                    last_day = day
-            if end is not None:
-                day = lasts.get(id(end))
-                if day is None:
-                    day = lasts[id(end)] = end.last_day().toordinal()
-                if start is None:
-                    years[index] = end.year
-                    anchors[index] = day
-                if first_day is None or day < first_day:
-                    first_day = day
-                if last_day is None or day > last_day:
-                    last_day = day
+                first = firsts.get(id(start))
+                if first is None:
+                    first = firsts[id(start)] = start.first_day().toordinal()
+                anchors[index] = first
+            else:
+                years[index] = end.year  # type: ignore[union-attr]
+                anchors[index] = last
             if previous is not None:
                 gaps[index] = describe_gap(previous, date)
             previous = date
@@ -111,8 +104,11 @@ class TimelineRows:
         self._gaps = gaps
         self._dates: list[str | None] = [None] * count
         self._all: Rows | None = None
+        # (the anchors and the ends hold every first and last day of the timeline)
         self._axis_days: tuple[list[int], int, int] | None = (
-            None if first_day is None or last_day is None else (anchors, first_day, last_day)
+            (anchors, min(min(anchors), min(ends, default=anchors[0])),
+             max(max(anchors), max(ends, default=anchors[0])))
+            if count else None
         )
 
     def year(self, index: int) -> int:
