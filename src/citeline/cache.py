@@ -7,7 +7,9 @@ then the events resolved from them (dates already parsed, passages already
 anchored) in lines of :data:`CHUNK` events. The header alone tells a stale
 entry, and reading the events a line at a time reports progress and never
 holds the interpreter for long (one ``json.loads`` of 100 MB would hold it
-for half a second, and the interface with it). It is used only when the version, the
+for half a second, and the interface with it).
+
+An entry is used only when the version, the
 events text and every source text are exactly what it was built from: a file
 is known unchanged by its stamp when the entry trusts it (see
 :data:`RACY_NS`), else by the digest of its text. Anything else (unreadable,
@@ -186,7 +188,8 @@ def store(
 # -- reading -------------------------------------------------------------------
 
 
-#: Told how far the reading of an entry has got: a phase and the share done (0 to 1).
+#: Told now and then how a load is going: what it is doing, and the share done (0 to 1).
+#: Whatever it raises (to cancel, say) ends the load. (The loader's, also for the cache.)
 Progress = Callable[[str, float], None]
 #: The phase of a load that reads the cache.
 PHASE = "Reading the cache"

@@ -10,7 +10,7 @@ import gc
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -27,6 +27,7 @@ from citeline.anchoring import (
     NotFound,
     anchor,
 )
+from citeline.cache import Progress
 from citeline.dates import DateError, parse_date
 from citeline.diagnostics import Diagnostic, Severity, TimelineError, did_you_mean
 from citeline.model import Event, EventDate, Location, Passage, Source, Timeline
@@ -57,9 +58,6 @@ MAX_LISTED_PLACES = 20
 #: Characters of source text searched in all for the closest text of quotes not found.
 NEAR_MISS_BUDGET = 64 * 1024 * 1024
 
-#: Told now and then how a load is going: what it is doing, and the share done (0 to 1).
-#: Whatever it raises (to cancel, say) ends the load and comes out of :func:`load`.
-Progress = Callable[[str, float], None]
 #: Shares of a cold load's time (measured at 10,000 events): reading the YAML, then the
 #: sources; checking the events and anchoring their passages takes the rest.
 _YAML_SHARE = 0.5
@@ -123,7 +121,7 @@ def load(
     every problem comes back as a diagnostic. With ``use_cache``, a timeline
     cached from exactly the same events text and source texts is returned
     without parsing again (see :mod:`citeline.cache`); nothing is written here.
-    ``progress`` is told how the load is going (see :data:`Progress`).
+    ``progress`` is told how the load is going (see :data:`citeline.cache.Progress`).
     ``long_lived``: the timeline will be kept for long (by a browser), so
     what the load made is frozen out of the garbage collector's sight (see
     :func:`_collector_paused`).
