@@ -935,3 +935,21 @@ class TestShippedTimeline:
                 assert source is not None
                 assert source.text[passage.start : passage.end] == passage.text
                 assert source.line_col(passage.start) == (passage.line, passage.column)
+
+
+def test_a_file_that_grows_past_the_limit_while_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    grown = tmp_path / "grown.txt"
+    grown.write_bytes(b"x" * 100)
+    real_fstat = os.fstat
+
+    def small_at_first(fd: int) -> os.stat_result:  # what stat said before the writer went on
+        info = real_fstat(fd)
+        return os.stat_result((info.st_mode, *[0] * 5, 10, *info[7:]))
+
+    monkeypatch.setattr(source_files.os, "fstat", small_at_first)
+    with pytest.raises(source_files.Unreadable) as caught:
+        source_files.read_bounded(grown, 50)
+    assert caught.value.kind == source_files.Unreadable.TOO_BIG
+    assert caught.value.amount == "more than 50"

@@ -235,10 +235,9 @@ def _events_problem(problem: Unreadable, name: str) -> Diagnostic:
     elif kind == Unreadable.SPECIAL:
         message = "is not a regular file (a device, pipe or socket); name an events.yaml file"
     elif kind == Unreadable.TOO_BIG:
-        limit = MAX_EVENTS_BYTES
-        amount = f"{problem.size:,}" if problem.size is not None else f"more than {limit:,}"
+        limit = problem.limit
         message = (
-            f"the file is {amount} bytes; events files are limited to {limit:,} bytes"
+            f"the file is {problem.amount} bytes; events files are limited to {limit:,} bytes"
             f" ({limit // (1024 * 1024)} MiB): split the timeline"
         )
     elif kind == Unreadable.MISSING:

@@ -119,7 +119,7 @@ class Unreadable(Exception):
     """Why :func:`read_bounded` read nothing; each caller words it for its own file.
 
     ``size`` is the size found (for ``TOO_BIG``; ``None`` when the file grew
-    past the limit while it was read), ``reason`` the system's words (``OTHER``).
+    past ``limit`` while it was read), ``reason`` the system's words (``OTHER``).
     """
 
     FOLDER = "folder"
@@ -129,11 +129,19 @@ class Unreadable(Exception):
     DENIED = "denied"
     OTHER = "other"
 
-    def __init__(self, kind: str, size: int | None = None, reason: str = "") -> None:
+    def __init__(
+        self, kind: str, size: int | None = None, reason: str = "", limit: int = 0
+    ) -> None:
         super().__init__(kind)
         self.kind = kind
         self.size = size
         self.reason = reason
+        self.limit = limit
+
+    @property
+    def amount(self) -> str:
+        """How many bytes a ``TOO_BIG`` file has, as a message says it."""
+        return f"{self.size:,}" if self.size is not None else f"more than {self.limit:,}"
 
 
 def read_bounded(path: Path, limit: int) -> tuple[bytes, Stamp]:
@@ -156,7 +164,7 @@ def read_bounded(path: Path, limit: int) -> tuple[bytes, Stamp]:
             if not stat.S_ISREG(info.st_mode):
                 raise Unreadable(Unreadable.SPECIAL)
             if info.st_size > limit:
-                raise Unreadable(Unreadable.TOO_BIG, info.st_size)
+                raise Unreadable(Unreadable.TOO_BIG, info.st_size, limit=limit)
             data = _read_all(fd, info.st_size, limit)
         finally:
             os.close(fd)
@@ -170,7 +178,7 @@ def read_bounded(path: Path, limit: int) -> tuple[bytes, Stamp]:
         reason = getattr(error, "strerror", None) or str(error)
         raise Unreadable(Unreadable.OTHER, reason=reason) from None
     if len(data) > limit:
-        raise Unreadable(Unreadable.TOO_BIG)
+        raise Unreadable(Unreadable.TOO_BIG, limit=limit)
     return data, stamp_of(info)
 
 
@@ -202,10 +210,10 @@ def _source_problem(problem: Unreadable, name: str) -> str:
             " into a file and name that"
         )
     if kind == Unreadable.TOO_BIG:
-        limit = MAX_SOURCE_BYTES
-        amount = f"{problem.size:,}" if problem.size is not None else f"more than {limit:,}"
+        limit = problem.limit
         return (
-            f"source file '{name}' is {amount} bytes; sources are limited to {limit:,} bytes"
+            f"source file '{name}' is {problem.amount} bytes; sources are limited to"
+            f" {limit:,} bytes"
             f" ({limit // (1024 * 1024)} MiB): split it or cite an excerpt"
         )
     if kind == Unreadable.MISSING:
