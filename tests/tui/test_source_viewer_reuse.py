@@ -11,6 +11,7 @@ what a new app opening the same place draws.
 from __future__ import annotations
 
 import gc
+import time
 import weakref
 from pathlib import Path
 
@@ -42,14 +43,20 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.pause()
 
 
+async def _made_on_first_use() -> None:
+    """In place of ``CitelineApp._prepare_viewer``: no viewer mounted ahead."""
+
+
 async def fresh_cells(
     folder: Path,
     place: tuple[str, str | None, int | None],
     size: tuple[int, int] = (120, 36),
     theme: str | None = None,
 ) -> Cells:
-    """What a new app shows right after opening ``place`` (source, event, passage)."""
+    """What a new app shows right after opening ``place`` (source, event, passage)
+    in a viewer composed there and then."""
     app = make_flow_app(folder)
+    app._prepare_viewer = _made_on_first_use  # type: ignore[method-assign]
     async with app.run_test(size=size) as pilot:
         if theme is not None:
             app.theme = theme
@@ -277,3 +284,84 @@ async def test_theme_changed_while_hidden(flow_dir: Path) -> None:  # noqa: F811
         assert viewer(app) is screen
         expected = await fresh_cells(flow_dir, ("a", "treaty", 0), theme="textual-light")
         assert cells(app) == expected
+
+
+async def _prepared(app: CitelineApp, pilot) -> SourceScreen:  # type: ignore[no-untyped-def]
+    """The viewer the app mounts unseen in the first pause, once it is mounted."""
+    for _ in range(200):
+        await pilot.pause()
+        if app.is_screen_installed("source"):
+            screen = app.get_screen("source")
+            if screen.is_mounted:
+                await app.workers.wait_for_complete()
+                assert isinstance(screen, SourceScreen)
+                return screen
+    raise AssertionError("no viewer was mounted ahead")
+
+
+async def test_the_viewer_is_mounted_unseen_in_the_first_pause(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    app = make_flow_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        shown = cells(app)
+        screen = await _prepared(app, pilot)
+        # nothing the user sees changed: the main screen, its focus, its look
+        assert app.screen is app.main_screen and app.screen_stack[-1] is app.main_screen
+        assert app.focused is app.main_screen.timeline_list
+        assert cells(app) == shown
+        # it shows the selected event's first source, and holds no timeline while unseen
+        assert (screen.source_id, screen.focus_ref) == ("a", ("treaty", 0))
+        assert screen._timeline_held is None and screen.timeline is app.timeline
+        # opened, it is that screen, drawn as a viewer composed for the opening would be
+        app.open_source("a", "treaty", 0)
+        await settle(pilot)
+        assert viewer(app) is screen and isinstance(app.focused, SourceText)
+        assert cells(app) == await fresh_cells(flow_dir, ("a", "treaty", 0))
+        await pilot.press("escape")
+        await settle(pilot)
+        app.open_source("b", "treaty", 1)
+        await settle(pilot)
+        assert viewer(app) is screen
+        assert cells(app) == await fresh_cells(flow_dir, ("b", "treaty", 1))
+
+
+async def test_another_source_opened_first_in_the_prepared_viewer(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _prepared(app, pilot)
+        app.open_source("b", "markets", 0)
+        await settle(pilot)
+        assert viewer(app) is screen and screen.focus_ref == ("markets", 0)
+        assert cells(app) == await fresh_cells(flow_dir, ("b", "markets", 0), size=(80, 24))
+
+
+async def test_no_viewer_is_mounted_while_keys_come(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.last_input = time.monotonic() + 3600  # a user typing for the next hour
+        for _ in range(20):
+            await pilot.pause()
+        assert not app.is_screen_installed("source")
+        app.last_input = 0.0  # the pause comes
+        await _prepared(app, pilot)
+
+
+async def test_a_reload_frees_the_timeline_of_a_viewer_never_shown(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await _prepared(app, pilot)
+        old = weakref.ref(app.timeline)
+        app._apply_reload(load(flow_dir / "events.yaml"), {})
+        await settle(pilot)
+        gc.collect()
+        assert old() is None
+        app.open_source("a", "storm", 0)
+        await settle(pilot)
+        assert viewer(app) is screen and screen.timeline is app.timeline
+        assert cells(app) == await fresh_cells(flow_dir, ("a", "storm", 0))

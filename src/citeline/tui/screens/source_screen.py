@@ -82,6 +82,10 @@ class SourceScreen(Screen[None]):
     def on_mount(self) -> None:
         self._show()
 
+    def park(self) -> None:
+        """Mounted but not shown (made ahead of its first opening): hold no timeline."""
+        self._timeline_held = None
+
     def on_screen_suspend(self) -> None:
         """Hidden: let go of the timeline (only a weak reference stays).
 
