@@ -10,11 +10,11 @@ from textual.widgets import OptionList
 from citeline.model import Timeline
 from citeline.tui.messages import EventChosen, PassageFocused
 from citeline.tui.screens.source_screen import SourceScreen
+from citeline.tui.soft_wrap import SoftWrap
 from citeline.tui.widgets.citing_events import CitingEvents
 from citeline.tui.widgets.source_text import (
     FOCUS_BAR,
     MAX_READING_WIDTH,
-    SoftWrap,
     SourceText,
     cited_spans,
     merge_spans,
