@@ -5,7 +5,6 @@ from __future__ import annotations
 from itertools import product
 
 from rich.cells import cell_len, split_graphemes
-from textual.widgets import OptionList
 
 from citeline.model import Timeline
 from citeline.tui.messages import EventChosen, PassageFocused
@@ -374,8 +373,7 @@ async def test_data_is_shown_literally(viewer_timeline: Timeline) -> None:
         assert "[@click=app.quit] session" in joined
         assert "␛]0;pwned␇" in _row_with(app, "Line 10:")
         assert "\x1b" not in joined and "\x07" not in joined
-        option_list = app.screen.query_one(OptionList)
-        assert option_list.option_count == 2
+        assert app.screen.query_one(CitingEvents).option_count == 2
 
 
 async def test_highlight_lands_on_wide_characters_across_rows() -> None:
