@@ -218,3 +218,28 @@ async def test_the_later_screens_are_imported_after_the_first_frame(
     assert lazy - {"citeline.tui.screens.main_screen", "citeline.tui.screens.loading_screen"} == (
         set(app_module.LATER_SCREENS)
     )
+
+
+async def test_a_loaded_timeline_opens_on_its_main_screen_drawn_whole_at_once(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    """No blank screen comes first, and the first frame already has the axis and selection."""
+    app = make_flow_app(flow_dir, select="treaty")
+    first: list[list[str]] = []
+    display = app._display
+
+    def recording(screen, renderable) -> None:  # type: ignore[no-untyped-def]
+        if not first and renderable is not None:
+            first.append([strip.text for strip in screen._compositor.render_strips()])
+        display(screen, renderable)
+
+    app._display = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert app.screen_stack == [app.main_screen]
+        assert selected_id(app) == "treaty"
+        assert first, "nothing was drawn"
+        frame = first[0]
+        assert "┊" in frame[1]  # the axis's years
+        assert any(line.startswith("▶") and "Treaty" in line for line in frame)
+        assert app.history.current is not None and app.history.current.event_id == "treaty"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from textual import events, on, work
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input
@@ -109,14 +110,31 @@ class CitelineApp(App[int]):
 
     # -- start-up ------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        """The main screen, when the timeline is here from the start (a cached or small one).
+
+        It is then the first screen itself: no blank default screen is
+        composed, laid out and drawn before it is pushed (about 50 ms of a
+        0.4 s first frame). A timeline still loading starts on the blank
+        screen, under the loading screen.
+        """
+        if self.timeline is None:
+            return super().get_default_screen()
+        return self._make_main_screen()
+
+    def _make_main_screen(self) -> MainScreen:
+        gc.freeze()  # the timeline, before the screen is built (see _freeze_timeline)
+        self.main_screen = MainScreen(
+            self.timeline, str(self.events_path), select=self._initial_event
+        )
+        return self.main_screen
+
     async def on_mount(self) -> None:
         if self.timeline is None:
             from citeline.tui.screens.loading_screen import LoadingScreen
 
             await self.push_screen(LoadingScreen(self._pending))  # type: ignore[arg-type]
             self._wait_for_load()
-            return
-        await self._open_timeline()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the timeline loads, only quitting works; ``/`` types into a text field."""
@@ -144,15 +162,15 @@ class CitelineApp(App[int]):
         self.timeline = timeline
         self._load_result = result
         await self.pop_screen()
-        await self._open_timeline()
+        await self.push_screen(self._make_main_screen())
 
-    async def _open_timeline(self) -> None:
-        gc.freeze()  # the timeline, before the screen is built (see _freeze_timeline)
-        self.main_screen = MainScreen(self.timeline, str(self.events_path))
-        await self.push_screen(self.main_screen)
-        if self._initial_event:
-            self.main_screen.select_event(self._initial_event)
-        selected = self.main_screen.selected_event
+    @on(MainScreen.Ready)
+    def _open_timeline(self) -> None:
+        """The main screen is up: start the history, the file watch, the caching, the warm-up."""
+        try:
+            selected = self.main_screen.selected_event
+        except NoMatches:  # closed as it opened: its widgets are gone already
+            return
         self.history.visit(Place("timeline", selected.id if selected else None))
         if self._watch:
             self._reload_if_changed()  # the first look, off the UI thread, before the first frame

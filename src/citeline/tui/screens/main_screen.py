@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.events import Resize
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -53,10 +54,15 @@ class MainScreen(Screen[None]):
     CSS_PATH = "../styles/main.tcss"
     AUTO_FOCUS = "TimelineList"
 
-    def __init__(self, timeline: Timeline, events_path: str) -> None:
+    class Ready(Message):
+        """Mounted, its first selection made: the app may take it from here."""
+
+    def __init__(self, timeline: Timeline, events_path: str, select: str | None = None) -> None:
+        """``select``: the id of the event selected first (else the first event)."""
         super().__init__()
         self._timeline = timeline
         self._events_path = events_path
+        self._first_selection = select
         self._index = SearchIndex(timeline)
         self._applied_query: str | None = None  # the query the list is filtered by
 
@@ -80,8 +86,11 @@ class MainScreen(Screen[None]):
         self._update_title()
         self.query_one("#search", SearchBar).display = False
         self.query_one("#errors", Static).display = False
+        if self._first_selection is not None:
+            self.select_event(self._first_selection)
         self._show_selected()
         self.call_after_refresh(self._build_index)
+        self.post_message(self.Ready())
 
     def _build_index(self) -> None:
         """Get searching and opening sources ready, once the first frame is out."""

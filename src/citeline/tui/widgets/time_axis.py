@@ -85,6 +85,7 @@ class TimeAxis(Widget):
         self._timeline = timeline
         self._scale: AxisScale | None = None
         self._counts: list[int] = []
+        self._layout_width: int | None = None  # the width the columns were laid out for
         self._starts: list[int] = []  # event start columns in timeline order
         self._strips: tuple[Strip, Strip] | None = None  # ticks, marks (without the selection)
         self._selected_strip: tuple[int, Strip] | None = None  # (column, marks with the ◆)
@@ -95,8 +96,14 @@ class TimeAxis(Widget):
         self.refresh()
 
     def on_resize(self) -> None:
-        self._layout()
-        self.refresh()
+        if not self._laid_out():
+            self._layout()
+            self.refresh()
+
+    def _laid_out(self) -> bool:
+        """Whether the columns are for the current width (the first frame can come
+        before the resize event: it lays the axis out itself)."""
+        return self._layout_width == self.size.width
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -107,7 +114,7 @@ class TimeAxis(Widget):
         self._selected_strip = None
 
     def _layout(self) -> None:
-        width = self.size.width
+        width = self._layout_width = self.size.width
         self._drop_strips()
         self._scale = AxisScale.for_timeline(self._timeline, width)
         self._counts = [0] * max(width, 0)
@@ -133,6 +140,8 @@ class TimeAxis(Widget):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
+        if not self._laid_out():
+            self._layout()
         scale = self._scale
         if scale is None:
             return Strip.blank(width, self.rich_style)
