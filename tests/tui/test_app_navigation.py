@@ -243,3 +243,31 @@ async def test_a_loaded_timeline_opens_on_its_main_screen_drawn_whole_at_once(
         assert "┊" in frame[1]  # the axis's years
         assert any(line.startswith("▶") and "Treaty" in line for line in frame)
         assert app.history.current is not None and app.history.current.event_id == "treaty"
+
+
+async def test_waiting_for_a_pause_wakes_as_it_begins(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    """``until_idle`` sleeps until the last key is old enough, not by a fixed poll."""
+    from types import SimpleNamespace
+
+    import citeline.tui.app as app_module
+
+    app = make_flow_app(flow_dir)
+    clock = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        clock[0] += seconds
+        if len(slept) == 1:
+            app.last_input = clock[0] - 0.1  # a key came while it slept
+
+    monkeypatch.setattr(app_module, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(app_module, "asyncio", SimpleNamespace(sleep=sleep))
+    app.last_input = 99.8
+    await app.until_idle(0.3)
+    assert slept == [0.1, 0.2] and clock[0] == 100.3
+    slept.clear()
+    await app.until_idle(0.3)  # idle already: no sleep at all
+    assert slept == []

@@ -342,12 +342,11 @@ async def test_another_source_opened_first_in_the_prepared_viewer(
 async def test_no_viewer_is_mounted_while_keys_come(flow_dir: Path) -> None:  # noqa: F811
     app = make_flow_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
-        app.last_input = time.monotonic() + 3600  # a user typing for the next hour
-        for _ in range(20):
-            await pilot.pause()
+        for _ in range(10):  # a key every 0.1 s for a second
+            app.last_input = time.monotonic()
+            await pilot.pause(0.1)
         assert not app.is_screen_installed("source")
-        app.last_input = 0.0  # the pause comes
-        await _prepared(app, pilot)
+        await _prepared(app, pilot)  # then the pause
 
 
 async def test_a_reload_frees_the_timeline_of_a_viewer_never_shown(

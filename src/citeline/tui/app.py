@@ -207,7 +207,7 @@ class CitelineApp(App[int]):
         register = getattr(self, "_register", None)
         if not callable(register):
             return
-        await self.until_idle(VIEWER_IDLE, poll=VIEWER_IDLE)
+        await self.until_idle(VIEWER_IDLE)
         timeline = self.timeline
         event = self.main_screen.selected_event
         if timeline is None or event is None or not event.passages:
@@ -252,10 +252,14 @@ class CitelineApp(App[int]):
         """Whether a key (or click) came less than ``idle`` seconds ago."""
         return time.monotonic() - self.last_input < idle
 
-    async def until_idle(self, idle: float, *, poll: float) -> None:
-        """Return once ``idle`` seconds have passed without keys or clicks."""
-        while self.user_busy(idle):
-            await asyncio.sleep(poll)
+    async def until_idle(self, idle: float) -> None:
+        """Return once ``idle`` seconds have passed without keys or clicks.
+
+        It sleeps until the moment the last input gets that old, and again
+        if another came meanwhile: it notices the pause as it begins.
+        """
+        while (left := self.last_input + idle - time.monotonic()) > 0:
+            await asyncio.sleep(left)
 
     @work(group="cache")
     async def _remember(self, result: LoadResult) -> None:
@@ -268,7 +272,7 @@ class CitelineApp(App[int]):
         that, the cache is written as it closes (see :meth:`on_unmount`).
         """
         await asyncio.sleep(REMEMBER_IDLE)
-        await self.until_idle(REMEMBER_IDLE, poll=REMEMBER_IDLE)
+        await self.until_idle(REMEMBER_IDLE)
         self._unremembered = None
         await asyncio.to_thread(remember, self.events_path, result)
 

@@ -113,7 +113,7 @@ class MainScreen(Screen[None]):
         app: CitelineApp = self.app  # type: ignore[assignment]
         for _ in index.build_steps(INDEX_SLICE):
             await asyncio.sleep(INDEX_PAUSE if app.user_busy(INDEX_IDLE) else 0)
-        await app.until_idle(LOOKUPS_IDLE, poll=INDEX_IDLE)
+        await app.until_idle(LOOKUPS_IDLE)
         await asyncio.to_thread(_build_lookups, timeline)
         gc.freeze()  # (see CitelineApp._freeze_timeline)
 
