@@ -271,3 +271,23 @@ async def test_waiting_for_a_pause_wakes_as_it_begins(
     slept.clear()
     await app.until_idle(0.3)  # idle already: no sleep at all
     assert slept == []
+
+
+async def test_no_worker_is_described_by_the_timeline(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    """Textual describes a worker by the ``repr`` of its arguments: never hand it a timeline
+    (that of 10,000 events took 0.4 s to write out, on the first key after a cold start)."""
+    from citeline.loader import load
+    from citeline.tui.app import make_app
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(flow_dir / "cache"))
+    path = flow_dir / "events.yaml"
+    result = load(path)
+    assert result.timeline is not None and not result.from_cache
+    app = make_app(result.timeline, path, watch=False, load_result=result)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        described = [worker.description for worker in app.workers]
+        assert any(text.startswith("_remember") for text in described)  # the cache waits
+        assert all(len(text) < 200 for text in described), described

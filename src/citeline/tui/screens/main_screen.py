@@ -95,10 +95,10 @@ class MainScreen(Screen[None]):
     def _build_index(self) -> None:
         """Get searching and opening sources ready, once the first frame is out."""
         self.run_worker(
-            self._prepare(self._timeline, self._index), group="prepare", exclusive=True
+            self._prepare(self._index), group="prepare", exclusive=True
         )
 
-    async def _prepare(self, timeline: Timeline, index: SearchIndex) -> None:
+    async def _prepare(self, index: SearchIndex) -> None:
         """Build the search index, then the timeline's lookups, without delaying keys.
 
         The index is built in small slices on the UI's own loop: a key finds the
@@ -108,13 +108,19 @@ class MainScreen(Screen[None]):
         lock half the time for the whole build, slowing every key down by as
         much.) Then, once the user pauses, a thread builds the per-source
         citations and the id lookups (the first source opened would wait for
-        them), and the new objects are frozen out of the collector's way.
+        them), and the new objects are frozen out of the collector's way. Only
+        one such thread runs at a time (``app.background_work``).
+
+        Nothing here holds the timeline while it waits: a reload meanwhile
+        frees the old one at once (this worker is then replaced).
         """
         app: CitelineApp = self.app  # type: ignore[assignment]
         for _ in index.build_steps(INDEX_SLICE):
             await asyncio.sleep(INDEX_PAUSE if app.user_busy(INDEX_IDLE) else 0)
+        del index
         await app.until_idle(LOOKUPS_IDLE)
-        await asyncio.to_thread(_build_lookups, timeline)
+        async with app.background_work:
+            await asyncio.to_thread(_build_lookups, self._timeline)
         gc.freeze()  # (see CitelineApp._freeze_timeline)
 
     # -- what others may ask -----------------------------------------------------
