@@ -59,10 +59,10 @@ async def test_loading_screen_shows_then_the_timeline(flow_dir: Path) -> None:  
 async def test_loading_screen_follows_the_progress(flow_dir: Path) -> None:  # noqa: F811
     path = flow_dir / "events.yaml"
     pending, app = loading_app(path)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30)):
         pending.progress = ("Anchoring passages", 0.42)  # as the loading thread reports it
-        await asyncio.sleep(0.25)  # the screen looks every 0.1 s
-        await pilot.pause()
+        # the screen looks every 0.1 s: wait for its look, however slow the machine
+        await _until(lambda: "42%" in screen_text(app))
         text = screen_text(app)
         assert "Anchoring passages…" in text
         assert "42%" in text

@@ -139,6 +139,18 @@ class CitelineApp(App[int]):
 
             await self.push_screen(LoadingScreen(self._pending))  # type: ignore[arg-type]
             self._wait_for_load()
+            return
+        self._start_watching()
+
+    def _start_watching(self) -> None:
+        """Take the first look at the files (off the UI thread), then look every so often.
+
+        Called before the timeline is first drawn: a file saved once the
+        timeline shows must differ from the first look, or it would go unseen.
+        """
+        if self._watch:
+            self._reload_if_changed()
+            self.set_interval(RELOAD_INTERVAL, self._check_files)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the timeline loads, only quitting works; ``/`` types into a text field."""
@@ -165,12 +177,13 @@ class CitelineApp(App[int]):
             return
         self.timeline = timeline
         self._load_result = result
+        self._start_watching()
         await self.pop_screen()
         await self.push_screen(self._make_main_screen())
 
     @on(MainScreen.Ready)
     def _open_timeline(self) -> None:
-        """The main screen is up: start the history, the file watch, the caching, the warm-up.
+        """The main screen is up: start the history, the caching, the warm-up.
 
         The timeline showing counts as the user's last input: the work that
         waits for a pause (the lookups, the viewer, the cache) waits for one
@@ -183,9 +196,6 @@ class CitelineApp(App[int]):
             return
         self.last_input = time.monotonic()
         self.history.visit(Place("timeline", selected.id if selected else None))
-        if self._watch:
-            self._reload_if_changed()  # the first look, off the UI thread, before the first frame
-            self.set_interval(RELOAD_INTERVAL, self._check_files)
         if self._load_result is not None and not self._load_result.from_cache:
             self._unremembered = self._load_result
             self._remember()
@@ -290,8 +300,7 @@ class CitelineApp(App[int]):
         first key after a cold start waited for it: 0.4 s at 10,000 events,
         6 s at 100,000).
         """
-        await asyncio.sleep(REMEMBER_IDLE)
-        await self.until_idle(REMEMBER_IDLE)
+        await self.until_idle(REMEMBER_IDLE)  # (after the timeline showed: see _open_timeline)
         async with self.background_work:
             result, self._unremembered = self._unremembered, None
             if result is not None:
