@@ -39,6 +39,7 @@ class _Layout:
 
     width: int  # cells of text in a row
     height: int
+    size: tuple[int, int]  # the panel's content size it was made for (scrollbar included)
     rows: list[tuple[int, int, int]]  # (option, start, end) of each row's text
     starts: list[int]  # the first row of each option
 
@@ -112,7 +113,6 @@ class CitingEvents(ScrollView, can_focus=True, inherit_bindings=False):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self._events: list[Event] = []
         self._event_ids: list[str] = []
         self._prompts: list[str] = []  # date, gap, title: one line each, control characters shown
         self._date_ends: list[int] = []  # where the (bold) date ends in each prompt
@@ -154,7 +154,6 @@ class CitingEvents(ScrollView, can_focus=True, inherit_bindings=False):
             and self.highlighted == index
         ):
             return
-        self._events = listed
         self._event_ids = event_ids
         self._prompts = []
         self._date_ends = []
@@ -291,14 +290,12 @@ class CitingEvents(ScrollView, can_focus=True, inherit_bindings=False):
         if width <= 0 or height <= 0:
             return None
         layout = self._layout
-        if layout is not None and layout.height == height and (
-            layout.width == width or layout.width == width - self._bar_width(width)
-        ):
+        if layout is not None and layout.size == (width, height):
             return layout
-        layout = self._wrap(width, height)
+        layout = self._wrap(width, width, height)
         bar = self._bar_width(width)
         if len(layout.rows) > height and bar:
-            layout = self._wrap(width - bar, height)
+            layout = self._wrap(width - bar, width, height)
         self._layout = layout
         self._lines.clear()
         return layout
@@ -306,14 +303,14 @@ class CitingEvents(ScrollView, can_focus=True, inherit_bindings=False):
     def _bar_width(self, width: int) -> int:
         return min(max(0, self.styles.scrollbar_size_vertical), max(0, width - 1))
 
-    def _wrap(self, width: int, height: int) -> _Layout:
+    def _wrap(self, width: int, outer: int, height: int) -> _Layout:
         rows: list[tuple[int, int, int]] = []
         starts: list[int] = []
         for option, prompt in enumerate(self._prompts):
             starts.append(len(rows))
             wrap = SoftWrap(prompt, width)
             rows.extend((option, *wrap.span(row)) for row in range(len(wrap)))
-        return _Layout(width, height, rows, starts)
+        return _Layout(width, height, (outer, height), rows, starts)
 
     def _scroll_to_highlight(self) -> None:
         layout = self._current_layout()
