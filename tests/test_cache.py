@@ -10,6 +10,7 @@ import pytest
 
 from citeline import cache
 from citeline.loader import load, remember
+from citeline.model import LazyEvents
 
 SOURCE = "The envoy arrived on Monday. Talks began at once.\nThey ended in a deal.\n"
 EVENTS = """\
@@ -73,8 +74,10 @@ def test_cache_lives_under_xdg_cache_home(folder: Path, _private_cache: Path) ->
     assert len(entries) == 1
     lines = entries[0].read_text(encoding="utf-8").split("\n")
     documents = [json.loads(line) for line in lines if line]  # plain JSON, no pickle
-    assert documents[0]["title"] == "Cache test"
-    assert documents[0]["event_count"] == sum(len(rows) for rows in documents[1:])
+    header, (ids, _dates, date_numbers), *chunks = documents
+    assert header["title"] == "Cache test"
+    assert ids == ["arrival", "deal"] and len(date_numbers) == 2
+    assert header["event_count"] == sum(len(rows) for rows in chunks)
 
 
 def test_changed_events_file_is_a_miss(folder: Path) -> None:
@@ -221,7 +224,7 @@ def test_unwritable_cache_folder_is_ignored(folder: Path, tmp_path: Path, monkey
     assert not os.path.isdir(blocker)
 
 
-def test_a_large_entry_is_read_a_line_of_events_at_a_time(
+def test_a_large_entry_builds_its_events_a_line_at_a_time_as_they_are_looked_at(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.test_pending_load import big_timeline
@@ -231,13 +234,36 @@ def test_a_large_entry_is_read_a_line_of_events_at_a_time(
     first = load(path, use_cache=True)
     remember(path, first)
     lines = cache.entry_path(path).read_text(encoding="utf-8").split("\n")
-    assert len(lines) == 1 + 7 + 1  # the header, ceil(650 / 100) lines of events, the end
+    assert len(lines) == 1 + 1 + 7 + 1  # header, ids and dates, ceil(650 / 100) lines, the end
+    decoded: list[bytes] = []
+    real = json.loads
+
+    def counting(text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        decoded.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(cache.json, "loads", counting)
     reports: list[tuple[str, float]] = []
     second = load(path, use_cache=True, progress=lambda *report: reports.append(report))
-    assert second.from_cache and second.timeline == first.timeline
+    assert second.from_cache
     shares = [share for phase, share in reports if phase == cache.PHASE]
     assert shares == sorted(shares) and shares[-1] == 1.0
-    assert len([share for share in shares if share > 0]) == 7  # a report per line of events
+    events = second.timeline.events
+    assert isinstance(events, LazyEvents)
+    assert len(decoded) == 2 and events.chunks_built == 0  # the header, the table
+    # what the browser's first frame looks at builds nothing
+    assert second.timeline.ids == first.timeline.ids
+    assert second.timeline.dates == first.timeline.dates
+    assert second.timeline.index_of("e649") == first.timeline.index_of("e649")
+    assert len(events) == 650
+    assert events.chunks_built == 0
+    assert events[649] == first.timeline.events[649]
+    assert events[-650] == first.timeline.events[0]
+    assert events.chunks_built == 2 and len(decoded) == 4
+    assert events[250:420] == first.timeline.events[250:420]  # lines 2, 3 and 4
+    assert events.chunks_built == 5
+    assert second.timeline == first.timeline
+    assert events.chunks_built == 7 and len(decoded) == 2 + 7  # each line decoded once
 
 
 def test_a_stale_entry_is_told_by_its_header_alone(

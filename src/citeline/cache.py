@@ -2,20 +2,27 @@
 
 One file per events file under ``$XDG_CACHE_HOME/citeline`` (else
 ``~/.cache/citeline``), of JSON documents one per line: a header (the digest
-and stamp of the events file and of every source, the title, the sources),
-then the events resolved from them (dates already parsed, passages already
-anchored) in lines of :data:`CHUNK` events. The header alone tells a stale
-entry, and reading the events a line at a time reports progress and never
-holds the interpreter for long (one ``json.loads`` of 100 MB would hold it
-for half a second, and the interface with it).
+and stamp of the events file and of every source, the title, the sources,
+the checksum of the lines below), a table of every event's id and date, then
+the rest of each event (passages already anchored) in lines of :data:`CHUNK`
+events. The header alone tells a stale entry.
+
+The events are not built as the entry is read: the timeline's events are a
+:class:`~citeline.model.LazyEvents` that decodes a line of them the first
+time one of its events is looked at. The browser's first frame needs only
+the table and the events on screen, so a warm start costs little more than
+reading the sources and the table, whatever the number of events; the rest
+are built after the first frame, a line (a millisecond or so) at a time.
 
 An entry is used only when the version, the
 events text and every source text are exactly what it was built from: a file
 is known unchanged by its stamp when the entry trusts it (see
 :data:`RACY_NS`), else by the digest of its text. Anything else (unreadable,
-stale, another version, a source changed) makes it a miss and the timeline is
-loaded and checked from scratch. JSON cannot run code, unlike pickle, so a
-tampered cache can at worst be a miss.
+stale, another version, a source changed, lines missing or not matching the
+checksum) makes it a miss and the timeline is loaded and checked from
+scratch. JSON cannot run code, unlike pickle. (The checksum is against
+damage, not against someone who rewrites the entry on purpose: anyone who
+can write it can write the events file too.)
 """
 
 from __future__ import annotations
@@ -23,18 +30,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 from citeline import __version__
 from citeline.diagnostics import Diagnostic, Severity
-from citeline.model import Event, EventDate, Location, PartialDate, Passage, Source, Timeline
+from citeline.model import (
+    Event,
+    EventDate,
+    LazyEvents,
+    Location,
+    PartialDate,
+    Passage,
+    Source,
+    Timeline,
+)
 from citeline.source_files import SourceFileError, Stamp, read_source, stamp_of
 
-FORMAT = 5
-#: Events per line of an entry.
-CHUNK = 500
+FORMAT = 6
+#: Events per line of an entry: what is decoded and built at once when one of them
+#: is first looked at (about a millisecond's work).
+CHUNK = 100
 T = TypeVar("T")
 ENV_DISABLE = "CITELINE_NO_CACHE"
 #: A file modified less than this long before it was read is checked by its content
@@ -97,13 +115,29 @@ def _date(part: PartialDate | None) -> list[int | None] | None:
     return None if part is None else [part.year, part.month, part.day]
 
 
+def _date_row(date: EventDate) -> list[Any]:
+    return [_date(date.start), _date(date.end), date.qualifier, date.raw, date.is_interval]
+
+
+def _table(events: Sequence[Event]) -> list[Any]:
+    """The ids and dates of every event: ``[ids, distinct dates, each event's date]``."""
+    numbers: dict[EventDate, int] = {}
+    distinct: list[list[Any]] = []
+    date_numbers: list[int] = []
+    for event in events:
+        number = numbers.get(event.date)
+        if number is None:
+            number = numbers[event.date] = len(distinct)
+            distinct.append(_date_row(event.date))
+        date_numbers.append(number)
+    return [[e.id for e in events], distinct, date_numbers]
+
+
 def _event(event: Event) -> list[Any]:
-    date = event.date
+    """What the entry keeps of an event beyond its id and date (those are in the table)."""
     location = event.location
     return [
-        event.id,
         event.title,
-        [_date(date.start), _date(date.end), date.qualifier, date.raw, date.is_interval],
         event.summary,
         event.place,
         list(event.participants),
@@ -171,16 +205,19 @@ def store(
     ]
     events = timeline.events
     document["event_count"] = len(events)
+    document["chunk"] = CHUNK
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    lines = [encode(document)]  # (JSON text never holds a raw newline)
+    lines = [encode(_table(events))]  # (JSON text never holds a raw newline)
     lines += [
         encode([_event(e) for e in events[start:start + CHUNK]])
         for start in range(0, len(events), CHUNK)
     ]
+    body = "\n".join(lines) + "\n"
     try:
+        document["checksum"] = zlib.crc32(body.encode("utf-8"))
         path = entry_path(events_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, "\n".join(lines) + "\n")
+        write_atomic(path, encode(document) + "\n" + body)
     except (OSError, ValueError):
         pass
 
@@ -243,10 +280,12 @@ def _rebuild(
     end: int,
     progress: Progress | None,
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
-    """The timeline of an entry whose header is ``document``; its events follow ``end``.
+    """The timeline of an entry whose header is ``document``; the rest follows ``end``.
 
-    Every source is read (and known unchanged by its stamp or its digest)
-    before the events are, which come a line (:data:`CHUNK` events) at a time.
+    Every source is read (and known unchanged by its stamp or its digest),
+    the lines below the header are checked against the checksum, and the
+    table of ids and dates is decoded; the events are built as they are
+    looked at (see :class:`~citeline.model.LazyEvents`).
     """
     root = events_path.parent
     sources: list[Source] = []
@@ -271,26 +310,45 @@ def _rebuild(
                 published=entry["published"],
             )
         )
-    build = _EventBuilder(texts, name).event
+    body = end + 1
+    if zlib.crc32(memoryview(raw)[body:]) != document["checksum"]:
+        return None
+    size = document["chunk"]
     total = document["event_count"]
-    events: list[Event] = []
-    while len(events) < total:
-        start = end + 1
-        end = raw.find(b"\n", start)
+    # where each line begins: the table's, then each chunk's; and where the last one ends
+    starts = [body]
+    for _ in range(1 + -(-total // size)):
+        end = raw.find(b"\n", starts[-1])
         if end == -1:
             return None
-        events += [build(row) for row in json.loads(raw[start:end])]
-        if progress is not None:
-            progress(PHASE, min(len(events) / total, 1.0))
-    if len(events) != total or end + 1 != len(raw):
+        starts.append(end + 1)
+    if starts[-1] != len(raw) or not isinstance(size, int) or size < 1:
         return None
+    ids, distinct, date_numbers = json.loads(raw[starts[0] : starts[1] - 1])
+    builder = _EventBuilder(texts, name)
+    dates = [builder.event_date(row) for row in distinct]
+    event_dates = tuple([dates[number] for number in date_numbers])
+    ids = tuple(ids)
+    if len(ids) != total or len(event_dates) != total:
+        return None
+
+    def build(chunk: int) -> list[Event]:
+        first = chunk * size
+        rows = json.loads(raw[starts[chunk + 1] : starts[chunk + 2] - 1])
+        event = builder.event
+        return [
+            event(ids[first + offset], event_dates[first + offset], row)
+            for offset, row in enumerate(rows)
+        ]
+
+    if progress is not None:
+        progress(PHASE, 1.0)
     diagnostics = tuple(
         Diagnostic(file, line, column, message, Severity(severity))
         for file, line, column, message, severity in document["diagnostics"]
     )
-    timeline = Timeline(
-        document["title"], tuple(events), tuple(sources), events_file=events_path
-    )
+    events = LazyEvents(ids, event_dates, size, build)
+    timeline = Timeline(document["title"], events, tuple(sources), events_file=events_path)
     return timeline, diagnostics
 
 
@@ -299,7 +357,7 @@ def _frozen(cls: type[T], fields: dict[str, Any]) -> T:
 
     A frozen dataclass's ``__init__`` sets each field through
     ``object.__setattr__``; for the tens of thousands of events, dates and
-    passages of a large timeline that is most of a warm start. The fields
+    passages of a large timeline that is most of building them. The fields
     here come from a timeline that was validated when it was cached, so they
     are set at once. (A dict, not keyword arguments: packing those costs a
     quarter more over the passages of 100,000 events.)
@@ -310,27 +368,36 @@ def _frozen(cls: type[T], fields: dict[str, Any]) -> T:
 
 
 class _EventBuilder:
-    """Rebuilds cached events; equal partial dates are made once and shared."""
+    """Rebuilds cached dates and events; equal partial dates are made once and shared."""
 
     def __init__(self, texts: dict[str, str], name: str) -> None:
         self.texts = texts
         self.name = name
-        self.dates: dict[tuple[int, int | None, int | None], PartialDate] = {}
+        self.partials: dict[tuple[int, int | None, int | None], PartialDate] = {}
 
     def partial(self, parts: list[int | None] | None) -> PartialDate | None:
         if parts is None:
             return None
         key = (parts[0], parts[1], parts[2])
-        date = self.dates.get(key)
+        date = self.partials.get(key)
         if date is None:
-            date = self.dates[key] = _frozen(
+            date = self.partials[key] = _frozen(
                 PartialDate, {"year": key[0], "month": key[1], "day": key[2]}
             )
         return date
 
-    def event(self, row: list[Any]) -> Event:
-        ident, title, date, summary, place, participants, tags, location, passages = row
-        start, end, qualifier, raw, is_interval = date
+    def event_date(self, row: list[Any]) -> EventDate:
+        start, end, qualifier, raw, is_interval = row
+        return _frozen(EventDate, {
+            "start": self.partial(start),
+            "end": self.partial(end),
+            "qualifier": qualifier,
+            "raw": raw,
+            "is_interval": is_interval,
+        })
+
+    def event(self, ident: str, date: EventDate, row: list[Any]) -> Event:
+        title, summary, place, participants, tags, location, passages = row
         texts = self.texts
         built = [
             _frozen(Passage, {
@@ -351,13 +418,7 @@ class _EventBuilder:
         return _frozen(Event, {
             "id": ident,
             "title": title,
-            "date": _frozen(EventDate, {
-                "start": self.partial(start),
-                "end": self.partial(end),
-                "qualifier": qualifier,
-                "raw": raw,
-                "is_interval": is_interval,
-            }),
+            "date": date,
             "summary": summary,
             "passages": tuple(built),
             "place": place,

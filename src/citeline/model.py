@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+import threading
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import overload
 
 from citeline.lines import line_starts_of
 
@@ -188,18 +190,143 @@ class Event:
         return tuple(dict.fromkeys(p.source_id for p in self.passages))
 
 
+class LazyEvents(Sequence[Event]):
+    """Events in timeline order, each chunk of them built the first time it is asked for.
+
+    A cached timeline is read this way: its ids and dates are known at once
+    (:attr:`ids`, :attr:`dates`), and an event is only built when something
+    looks at it, ``size`` events at a time, by ``build(chunk_number)``. The
+    browser shows its first frame from the dates and the few events on
+    screen; the rest are built after it. Any thread may ask; a chunk is built
+    once (two threads asking at once may both build it, and one result is
+    kept). Once every chunk is built, ``build`` is dropped (and what it holds).
+
+    Equal to a tuple or another :class:`LazyEvents` of equal events.
+    """
+
+    __slots__ = ("_build", "_chunks", "_left", "_lock", "_size", "dates", "ids")
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        dates: Sequence[EventDate],
+        size: int,
+        build: Callable[[int], Sequence[Event]],
+    ) -> None:
+        if len(ids) != len(dates) or size < 1:
+            raise ValueError("one id and one date per event, and chunks of at least one")
+        self.ids = ids
+        self.dates = dates
+        self._size = size
+        self._build: Callable[[int], Sequence[Event]] | None = build
+        self._chunks: list[Sequence[Event] | None] = [None] * -(-len(ids) // size)
+        self._left = len(self._chunks)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def _chunk(self, number: int) -> Sequence[Event]:
+        chunk = self._chunks[number]
+        if chunk is not None:
+            return chunk
+        build = self._build
+        assert build is not None  # (dropped only once every chunk is in)
+        built = tuple(build(number))
+        first = number * self._size
+        if len(built) != min(self._size, len(self.ids) - first):
+            raise ValueError(f"chunk {number} holds {len(built)} events")
+        with self._lock:
+            chunk = self._chunks[number]
+            if chunk is None:
+                chunk = self._chunks[number] = built
+                self._left -= 1
+                if not self._left:
+                    self._build = None
+        return chunk
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Event, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | tuple[Event, ...]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return tuple(self[i] for i in range(start, stop, step))
+            found: list[Event] = []
+            size = self._size
+            while start < stop:
+                number, offset = divmod(start, size)
+                taken = self._chunk(number)[offset : offset + stop - start]
+                found += taken
+                start += len(taken)
+            return tuple(found)
+        count = len(self)
+        if index < 0:
+            index += count
+        if not 0 <= index < count:
+            raise IndexError("event index out of range")
+        number, offset = divmod(index, self._size)
+        return self._chunk(number)[offset]
+
+    def __iter__(self) -> Iterator[Event]:
+        for number in range(len(self._chunks)):
+            yield from self._chunk(number)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (tuple, LazyEvents)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    @property
+    def chunks_built(self) -> int:
+        """How many of the chunks are built (of :attr:`chunk_count`)."""
+        return len(self._chunks) - self._left
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._chunks)
+
+    def __repr__(self) -> str:
+        return (
+            f"<LazyEvents: {len(self)} events,"
+            f" {self.chunks_built} of {self.chunk_count} chunks built>"
+        )
+
+
 @dataclass(frozen=True)
 class Timeline:
-    """A validated timeline: events in date order, sources by id."""
+    """A validated timeline: events in date order, sources by id.
+
+    ``events`` is a tuple, or for a cached timeline a :class:`LazyEvents`
+    (built as they are looked at); :attr:`ids` and :attr:`dates` never build
+    an event.
+    """
 
     title: str
-    events: tuple[Event, ...]
+    events: Sequence[Event]
     sources: tuple[Source, ...]
     events_file: Path | None = None
 
     @cached_property
-    def _events_by_id(self) -> dict[str, Event]:
-        return {e.id: e for e in self.events}
+    def ids(self) -> Sequence[str]:
+        """Each event's id, in timeline order."""
+        events = self.events
+        return events.ids if isinstance(events, LazyEvents) else tuple(e.id for e in events)
+
+    @cached_property
+    def dates(self) -> Sequence[EventDate]:
+        """Each event's date, in timeline order."""
+        events = self.events
+        if isinstance(events, LazyEvents):
+            return events.dates
+        return tuple(e.date for e in events)
 
     @cached_property
     def _sources_by_id(self) -> dict[str, Source]:
@@ -207,10 +334,11 @@ class Timeline:
 
     @cached_property
     def _index_by_id(self) -> dict[str, int]:
-        return {e.id: i for i, e in enumerate(self.events)}
+        return {event_id: i for i, event_id in enumerate(self.ids)}
 
     def event(self, event_id: str) -> Event | None:
-        return self._events_by_id.get(event_id)
+        index = self._index_by_id.get(event_id)
+        return None if index is None else self.events[index]
 
     def source(self, source_id: str) -> Source | None:
         return self._sources_by_id.get(source_id)

@@ -68,20 +68,21 @@ class TimelineRows:
 
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
-        events = timeline.events
-        count = len(events)
+        dates = timeline.dates  # (not the events: a cached timeline builds those lazily)
+        count = len(dates)
         years = [0] * count
         #: ``gaps[i]``: the gap between event ``i - 1`` and event ``i`` (``None``: none shown)
         gaps: list[str | None] = [None] * count
         #: each event's day on the axis (see :meth:`axis_days`)
         anchors = [0] * count
-        # the day of a date object, by its id: a cached timeline shares equal dates
+        # by the id of a date object (a cached timeline shares equal dates, and events
+        # follow each other in date order): the first and last days, the gaps between two
         firsts: dict[int, int] = {}
         lasts: dict[int, int] = {}
+        between: dict[tuple[int, int], str | None] = {}
         ends: list[int] = []  # the last day of every date with an end
         previous = None
-        for index, event in enumerate(events):  # one pass: this runs as the browser opens
-            date = event.date
+        for index, date in enumerate(dates):  # one pass: this runs as the browser opens
             start, end = date.start, date.end
             if end is not None:
                 last = lasts.get(id(end))
@@ -98,7 +99,11 @@ class TimelineRows:
                 years[index] = end.year  # type: ignore[union-attr]
                 anchors[index] = last
             if previous is not None:
-                gaps[index] = describe_gap(previous, date)
+                pair = (id(previous.end), id(start))
+                gap = between.get(pair, "")
+                if gap == "":
+                    gap = between[pair] = describe_gap(previous, date)
+                gaps[index] = gap
             previous = date
         self._years = years
         self._gaps = gaps
@@ -121,7 +126,7 @@ class TimelineRows:
     def date_text(self, index: int) -> str:
         text = self._dates[index]
         if text is None:
-            text = self._dates[index] = format_date(self.timeline.events[index].date)
+            text = self._dates[index] = format_date(self.timeline.dates[index])
         return text
 
     def axis_days(self) -> tuple[list[int], int, int] | None:

@@ -1,0 +1,122 @@
+"""LazyEvents: a sequence of events built a chunk at a time, exactly like a tuple."""
+
+from __future__ import annotations
+
+import threading
+import weakref
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from citeline.model import Event, EventDate, LazyEvents, PartialDate, Timeline
+
+DAY = EventDate(PartialDate(2022, 2, 4), PartialDate(2022, 2, 4), raw="2022-02-04")
+
+
+def _event(number: int) -> Event:
+    return Event(id=f"e{number}", title=f"Event {number}", date=DAY, summary="", passages=())
+
+
+def _lazy(count: int, size: int, built: list[int] | None = None) -> LazyEvents:
+    events = [_event(n) for n in range(count)]
+
+    def build(chunk: int) -> list[Event]:
+        if built is not None:
+            built.append(chunk)
+        return events[chunk * size : (chunk + 1) * size]
+
+    return LazyEvents(tuple(e.id for e in events), (DAY,) * count, size, build)
+
+
+@given(
+    count=st.integers(0, 40),
+    size=st.integers(1, 9),
+    start=st.none() | st.integers(-50, 50),
+    stop=st.none() | st.integers(-50, 50),
+    step=st.none() | st.integers(-4, 4).filter(bool),
+)
+def test_it_reads_as_the_tuple_of_its_events(
+    count: int, size: int, start: int | None, stop: int | None, step: int | None
+) -> None:
+    lazy = _lazy(count, size)
+    whole = tuple(_event(n) for n in range(count))
+    assert len(lazy) == count
+    assert lazy[start:stop:step] == whole[start:stop:step]
+    for index in (0, count - 1, -1, -count, count, -count - 1):
+        if -count <= index < count:
+            assert lazy[index] == whole[index]
+        else:
+            with pytest.raises(IndexError):
+                lazy[index]
+    assert list(lazy) == list(whole) and list(reversed(lazy)) == list(reversed(whole))
+    assert lazy == whole and whole == lazy and lazy == _lazy(count, size + 1)
+    assert hash(lazy) == hash(whole)
+    assert lazy.chunks_built == lazy.chunk_count
+
+
+def test_each_chunk_is_built_once_and_only_when_looked_at() -> None:
+    built: list[int] = []
+    lazy = _lazy(25, 10, built)
+    assert lazy.ids[24] == "e24" and len(lazy.dates) == 25 and built == []
+    assert lazy[24].id == "e24" and built == [2]
+    assert [e.id for e in lazy[8:12]] == ["e8", "e9", "e10", "e11"] and built == [2, 0, 1]
+    assert lazy[3] is lazy[3] and lazy.chunks_built == 3
+    assert list(lazy) == list(lazy) and built == [2, 0, 1]
+    assert "3 of 3 chunks built" in repr(lazy)
+
+
+def test_the_builder_is_dropped_once_every_chunk_is_in() -> None:
+    class Holder:
+        pass
+
+    holder = Holder()
+    events = [_event(n) for n in range(3)]
+
+    def build(chunk: int, held: Holder = holder) -> list[Event]:
+        return events[chunk * 2 : chunk * 2 + 2]
+
+    lazy = LazyEvents(("e0", "e1", "e2"), (DAY,) * 3, 2, build)
+    del build
+    gone = weakref.ref(holder)
+    del holder
+    assert gone() is not None
+    list(lazy)
+    assert gone() is None  # what building needed is freed (a cache's bytes, say)
+
+
+def test_a_chunk_of_the_wrong_length_is_an_error() -> None:
+    lazy = LazyEvents(("a", "b"), (DAY, DAY), 2, lambda chunk: [_event(0)])
+    with pytest.raises(ValueError, match="chunk 0"):
+        lazy[0]
+    with pytest.raises(ValueError):
+        LazyEvents(("a",), (), 2, lambda chunk: [])
+
+
+def test_threads_asking_at_once_all_get_the_same_events() -> None:
+    barrier = threading.Barrier(4)
+    events = [_event(n) for n in range(100)]
+
+    def build(chunk: int) -> list[Event]:
+        barrier.wait(timeout=5)  # every thread is building chunk 0 at once
+        return [Event(**vars(e)) for e in events[chunk * 100 : chunk * 100 + 100]]
+
+    lazy = LazyEvents(tuple(e.id for e in events), (DAY,) * 100, 100, build)
+    seen: list[Event] = []
+    threads = [threading.Thread(target=lambda: seen.append(lazy[7])) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(seen) == 4 and all(event is lazy[7] for event in seen)
+
+
+def test_a_timeline_of_lazy_events_answers_ids_and_dates_without_building() -> None:
+    built: list[int] = []
+    timeline = Timeline("t", _lazy(30, 8, built), ())
+    assert timeline.ids[29] == "e29" and timeline.dates[0] is DAY
+    assert timeline.index_of("e17") == 17 and timeline.index_of("nope") is None
+    assert built == []
+    assert timeline.event("e17") == _event(17) and built == [2]
+    plain = Timeline("t", tuple(_event(n) for n in range(30)), ())
+    assert plain.ids == timeline.ids and plain.dates == timeline.dates and plain == timeline
