@@ -281,3 +281,38 @@ def test_a_stale_entry_is_told_by_its_header_alone(
     monkeypatch.setattr(cache.json, "loads", counting)
     assert not load(path, use_cache=True).from_cache
     assert len(decoded) == 1 and decoded[0].startswith(b"{")  # the header, no line of events
+
+
+def test_events_built_later_keep_out_of_the_collectors_way(folder: Path) -> None:
+    """Each line of a cached timeline's events is built with the collector paused (its full
+    collections walked every event built so far: pauses of 0.3 s at 100,000), and, for a
+    browser's timeline, frozen out of its sight; the collector is left as it was."""
+    import gc
+
+    path, first = _warm(folder)
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        paused: list[bool] = []
+        result = load(path, use_cache=True, long_lived=True)
+        events = result.timeline.events
+        assert isinstance(events, LazyEvents)
+        real = cache._EventBuilder.event
+
+        def spying(self, *args):  # type: ignore[no-untyped-def]
+            paused.append(not gc.isenabled())
+            return real(self, *args)
+
+        cache._EventBuilder.event = spying  # type: ignore[method-assign]
+        try:
+            built = events[0]
+        finally:
+            cache._EventBuilder.event = real  # type: ignore[method-assign]
+        assert built == first.timeline.events[0]
+        assert paused and all(paused) and gc.isenabled()
+        assert gc.is_tracked(built.__dict__)
+        assert not any(tracked is built.__dict__ for tracked in gc.get_objects())  # frozen
+    finally:
+        gc.unfreeze()
+        if not was_enabled:
+            gc.disable()

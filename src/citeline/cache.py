@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from citeline import __version__
+from citeline.collector import collector_paused
 from citeline.diagnostics import Diagnostic, Severity
 from citeline.model import (
     Event,
@@ -239,13 +240,16 @@ def lookup(
     name: str,
     events_digest: Callable[[], str | None],
     progress: Progress | None = None,
+    long_lived: bool = False,
 ) -> tuple[Timeline, tuple[Diagnostic, ...], str] | None:
     """The cached timeline for exactly these files, its diagnostics and key, or ``None``.
 
     A file whose stamp is what the entry trusts is taken as unchanged; any
     other is compared by the digest of its text (``events_digest()`` for the
-    events file, which is only called then). ``progress`` hears of every line
-    of events read (what it raises ends the lookup).
+    events file, which is only called then). ``progress`` hears of the
+    sources read (what it raises ends the lookup). The events are built as
+    they are looked at, with the garbage collector paused, and with
+    ``long_lived`` (a browser's timeline) frozen out of its sight.
     """
     try:
         # bytes, decoded a line at a time: decoding 100 MB at once would hold the
@@ -264,7 +268,7 @@ def lookup(
             events_digest() != document["events_digest"]
         ):
             return None
-        rebuilt = _rebuild(events_path, name, document, raw, end, progress)
+        rebuilt = _rebuild(events_path, name, document, raw, end, progress, long_lived)
         if rebuilt is None:
             return None
         return (*rebuilt, document["events_digest"])
@@ -279,6 +283,7 @@ def _rebuild(
     raw: bytes,
     end: int,
     progress: Progress | None,
+    long_lived: bool,
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
     """The timeline of an entry whose header is ``document``; the rest follows ``end``.
 
@@ -333,13 +338,16 @@ def _rebuild(
         return None
 
     def build(chunk: int) -> list[Event]:
-        first = chunk * size
-        rows = json.loads(raw[starts[chunk + 1] : starts[chunk + 2] - 1])
-        event = builder.event
-        return [
-            event(ids[first + offset], event_dates[first + offset], row)
-            for offset, row in enumerate(rows)
-        ]
+        # (with the collector running, building every event of 100,000 took 2.6 s
+        # in pauses of up to 0.3 s, against 1 s in pauses of 1 ms)
+        with collector_paused(freeze=long_lived):
+            first = chunk * size
+            rows = json.loads(raw[starts[chunk + 1] : starts[chunk + 2] - 1])
+            event = builder.event
+            return [
+                event(ids[first + offset], event_dates[first + offset], row)
+                for offset, row in enumerate(rows)
+            ]
 
     if progress is not None:
         progress(PHASE, 1.0)

@@ -6,12 +6,9 @@ node at fault, so a curator can fix them all from one report.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +25,7 @@ from citeline.anchoring import (
     anchor,
 )
 from citeline.cache import Progress
+from citeline.collector import collector_paused
 from citeline.dates import DateError, parse_date
 from citeline.diagnostics import Diagnostic, Severity, TimelineError, did_you_mean
 from citeline.model import Event, EventDate, Location, Passage, Source, Timeline
@@ -124,46 +122,22 @@ def load(
     ``progress`` is told how the load is going (see :data:`citeline.cache.Progress`).
     ``long_lived``: the timeline will be kept for long (by a browser), so
     what the load made is frozen out of the garbage collector's sight (see
-    :func:`_collector_paused`).
+    :func:`~citeline.collector.collector_paused`), and so is each part of a
+    cached timeline built later.
     """
-    with _collector_paused(freeze=long_lived):
-        return _load(Path(path), display_name or str(path), use_cache, progress)
+    with collector_paused(freeze=long_lived):
+        return _load(Path(path), display_name or str(path), use_cache, progress, long_lived)
 
 
-@contextmanager
-def _collector_paused(*, freeze: bool = False) -> Iterator[None]:
-    """Pause the cyclic garbage collector while a timeline is built.
-
-    Loading makes hundreds of thousands of long-lived objects and no cycles
-    worth collecting; each full collection in the middle would walk them all
-    again (seconds at 100,000 events). Reference counting still frees what is
-    dropped; the collector resumes, as it was, when the load is done.
-
-    With ``freeze``, every object alive then is first moved out of the
-    collector's sight (``gc.freeze()``): otherwise the first young collection
-    after the load walks everything it made (50 ms at 10,000 events) and the
-    older ones walk it again later. The timeline holds no reference cycles,
-    so reference counting still frees it when it is dropped;
-    ``gc.unfreeze()`` hands the frozen objects back.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if freeze:
-            gc.freeze()
-        if was_enabled:
-            gc.enable()
-
-
-def _load(path: Path, name: str, use_cache: bool, progress: Progress | None) -> LoadResult:
+def _load(
+    path: Path, name: str, use_cache: bool, progress: Progress | None, long_lived: bool
+) -> LoadResult:
     if progress is not None:
         progress("Reading the events file", 0.0)
     started_ns = time.time_ns()
     events_file = _EventsFile(path, name)
     if use_cache and cache.enabled():
-        hit = cache.lookup(path, name, lambda: events_file.digest, progress)
+        hit = cache.lookup(path, name, lambda: events_file.digest, progress, long_lived)
         if hit is not None:
             timeline, diagnostics, key = hit
             sources = tuple(s.path for s in timeline.sources)
