@@ -291,3 +291,22 @@ async def test_no_worker_is_described_by_the_timeline(
         described = [worker.description for worker in app.workers]
         assert any(text.startswith("_remember") for text in described)  # the cache waits
         assert all(len(text) < 200 for text in described), described
+
+
+def test_the_browser_runs_with_a_short_switch_interval(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    """Textual's writer thread gets the interpreter lock at once while the browser runs
+    (the first frame waited 14 ms for it), and the interval is put back after."""
+    import sys
+
+    from textual.app import App
+
+    import citeline.tui.app as app_module
+
+    seen: list[float] = []
+    monkeypatch.setattr(App, "run", lambda self, **kwargs: seen.append(sys.getswitchinterval()))
+    before = sys.getswitchinterval()
+    make_flow_app(flow_dir).run()
+    assert seen == [app_module.SWITCH_INTERVAL] and before > app_module.SWITCH_INTERVAL
+    assert sys.getswitchinterval() == before
