@@ -74,9 +74,10 @@ def test_cache_lives_under_xdg_cache_home(folder: Path, _private_cache: Path) ->
     assert len(entries) == 1
     lines = entries[0].read_text(encoding="utf-8").split("\n")
     documents = [json.loads(line) for line in lines if line]  # plain JSON, no pickle
-    header, (ids, _dates, date_numbers), *chunks = documents
+    header, (ids, _dates, date_numbers), citing, *chunks = documents
     assert header["title"] == "Cache test"
     assert ids == ["arrival", "deal"] and len(date_numbers) == 2
+    assert citing == {"s": [0, 1]}
     assert header["event_count"] == sum(len(rows) for rows in chunks)
 
 
@@ -234,7 +235,8 @@ def test_a_large_entry_builds_its_events_a_line_at_a_time_as_they_are_looked_at(
     first = load(path, use_cache=True)
     remember(path, first)
     lines = cache.entry_path(path).read_text(encoding="utf-8").split("\n")
-    assert len(lines) == 1 + 1 + 7 + 1  # header, ids and dates, ceil(650 / 100) lines, the end
+    # the header, ids and dates, the events citing each source, ceil(650 / 100) lines, the end
+    assert len(lines) == 1 + 1 + 1 + 7 + 1
     decoded: list[bytes] = []
     real = json.loads
 
@@ -264,6 +266,30 @@ def test_a_large_entry_builds_its_events_a_line_at_a_time_as_they_are_looked_at(
     assert events.chunks_built == 5
     assert second.timeline == first.timeline
     assert events.chunks_built == 7 and len(decoded) == 2 + 7  # each line decoded once
+
+
+def test_a_cached_timeline_finds_a_sources_passages_building_only_the_events_citing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_pending_load import big_timeline
+
+    monkeypatch.setattr(cache, "CHUNK", 10)
+    path = big_timeline(tmp_path, events=200, sources=40)  # event e cites source e % 40
+    first = load(path, use_cache=True)
+    remember(path, first)
+    second = load(path, use_cache=True)
+    events = second.timeline.events
+    assert isinstance(events, LazyEvents)
+    wanted = [(e, p) for e, p in first.timeline.citations("s7")]
+    assert len(wanted) == 5
+    assert list(second.timeline.citations("s7")) == wanted
+    assert events.chunks_built <= 5  # the chunks of those five events, of 20
+    assert list(second.timeline.citations("nowhere")) == []
+    second.timeline.index_citations()
+    for source in second.timeline.sources:
+        assert list(second.timeline.citations(source.id)) == list(
+            first.timeline.citations(source.id)
+        )
 
 
 def test_a_stale_entry_is_told_by_its_header_alone(

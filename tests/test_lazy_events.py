@@ -120,3 +120,20 @@ def test_a_timeline_of_lazy_events_answers_ids_and_dates_without_building() -> N
     assert timeline.event("e17") == _event(17) and built == [2]
     plain = Timeline("t", tuple(_event(n) for n in range(30)), ())
     assert plain.ids == timeline.ids and plain.dates == timeline.dates and plain == timeline
+
+
+def test_the_citing_events_are_read_once_and_only_when_asked() -> None:
+    events = [_event(n) for n in range(6)]
+    reads: list[int] = []
+
+    def citing() -> dict[str, list[int]]:
+        reads.append(1)
+        return {"a": [1, 4]}
+
+    def build(chunk: int) -> list[Event]:
+        return events[chunk * 2 : chunk * 2 + 2]
+
+    lazy = LazyEvents(tuple(e.id for e in events), (DAY,) * 6, 2, build, citing)
+    assert reads == []
+    assert list(lazy.citing("a")) == [1, 4] and list(lazy.citing("b")) == [] and reads == [1]
+    assert _lazy(3, 2).citing("a") is None  # not known: the caller looks at every event
