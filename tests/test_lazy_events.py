@@ -122,18 +122,34 @@ def test_a_timeline_of_lazy_events_answers_ids_and_dates_without_building() -> N
     assert plain.ids == timeline.ids and plain.dates == timeline.dates and plain == timeline
 
 
-def test_the_citing_events_are_read_once_and_only_when_asked() -> None:
-    events = [_event(n) for n in range(6)]
-    reads: list[int] = []
+def test_a_timeline_that_knows_the_citing_events_looks_at_those_only() -> None:
+    from citeline.model import Passage, citing_indexes
 
-    def citing() -> dict[str, list[int]]:
-        reads.append(1)
-        return {"a": [1, 4]}
+    def cites(number: int, *sources: str) -> Event:
+        passages = tuple(Passage(s, "q", 0, 1, 1, 1, "q") for s in sources)
+        return Event(id=f"e{number}", title="", date=DAY, summary="", passages=passages)
 
-    def build(chunk: int) -> list[Event]:
-        return events[chunk * 2 : chunk * 2 + 2]
+    events = (cites(0, "a"), cites(1, "b", "a", "a"), cites(2, "b"), cites(3, "c"))
+    assert citing_indexes(events) == {"a": [0, 1], "b": [1, 2], "c": [3]}
+    built: list[int] = []
 
-    lazy = LazyEvents(tuple(e.id for e in events), (DAY,) * 6, 2, build, citing)
-    assert reads == []
-    assert list(lazy.citing("a")) == [1, 4] and list(lazy.citing("b")) == [] and reads == [1]
-    assert _lazy(3, 2).citing("a") is None  # not known: the caller looks at every event
+    def build(chunk: int) -> tuple[Event, ...]:
+        built.append(chunk)
+        return events[chunk : chunk + 1]
+
+    lazy = LazyEvents(tuple(e.id for e in events), (DAY,) * 4, 1, build)
+    timeline = Timeline("t", lazy, (), citing=citing_indexes(events))
+    assert [(e.id, len(found)) for e, found in _grouped(timeline.citations("a"))] == [
+        ("e0", 1), ("e1", 2),
+    ]
+    assert sorted(built) == [0, 1]  # the events of "b" and "c" were not looked at
+    assert list(timeline.citations("nowhere")) == [] and sorted(built) == [0, 1]
+    plain = Timeline("t", events, ())  # not known: every event is looked at
+    assert list(plain.citations("a")) == list(timeline.citations("a"))
+
+
+def _grouped(pairs) -> list[tuple[Event, list]]:  # type: ignore[no-untyped-def]
+    grouped: dict[str, tuple[Event, list]] = {}
+    for event, passage in pairs:
+        grouped.setdefault(event.id, (event, []))[1].append(passage)
+    return list(grouped.values())

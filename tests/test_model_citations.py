@@ -25,3 +25,19 @@ def test_citations_are_the_same_found_by_a_pass_or_by_the_index() -> None:
     expected = sum(len(event.passages) for event in timeline.events)
     assert sum(len(pairs) for pairs in found.values()) == expected
     assert list(timeline.citations("no-such-source")) == []
+
+
+def test_a_loaded_timeline_knows_the_events_citing_each_source() -> None:
+    from dataclasses import replace
+
+    timeline = load_timeline(bundled_events())
+    assert timeline.citing is not None
+    for source in timeline.sources:
+        assert list(timeline.citing[source.id]) == [
+            index
+            for index, event in enumerate(timeline.events)
+            if source.id in event.source_ids
+        ]
+    unknown = replace(timeline, citing=None)  # found by a pass over every event instead
+    for source in timeline.sources:
+        assert list(unknown.citations(source.id)) == list(timeline.citations(source.id))

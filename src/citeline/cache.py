@@ -31,7 +31,7 @@ import hashlib
 import json
 import os
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,6 +47,7 @@ from citeline.model import (
     Passage,
     Source,
     Timeline,
+    citing_indexes,
 )
 from citeline.source_files import SourceFileError, Stamp, read_source, stamp_of
 
@@ -134,15 +135,6 @@ def _table(events: Sequence[Event]) -> list[Any]:
     return [[e.id for e in events], distinct, date_numbers]
 
 
-def _citing(events: Sequence[Event]) -> dict[str, list[int]]:
-    """The index of every event citing each source, in timeline order."""
-    citing: dict[str, list[int]] = {}
-    for index, event in enumerate(events):
-        for source_id in event.source_ids:
-            citing.setdefault(source_id, []).append(index)
-    return citing
-
-
 def _event(event: Event) -> list[Any]:
     """What the entry keeps of an event beyond its id and date (those are in the table)."""
     location = event.location
@@ -217,7 +209,8 @@ def store(
     document["event_count"] = len(events)
     document["chunk"] = CHUNK
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    lines = [encode(_table(events)), encode(_citing(events))]  # (never a raw newline in JSON)
+    citing = timeline.citing if timeline.citing is not None else citing_indexes(events)
+    lines = [encode(_table(events)), encode(dict(citing))]  # (JSON never holds a raw newline)
     lines += [
         encode([_event(e) for e in events[start:start + CHUNK]])
         for start in range(0, len(events), CHUNK)
@@ -374,9 +367,37 @@ def _rebuild(
         Diagnostic(file, line, column, message, Severity(severity))
         for file, line, column, message, severity in document["diagnostics"]
     )
-    events = LazyEvents(ids, event_dates, size, build, citing)
-    timeline = Timeline(document["title"], events, tuple(sources), events_file=events_path)
+    events = LazyEvents(ids, event_dates, size, build)
+    timeline = Timeline(
+        document["title"], events, tuple(sources), events_path, _DecodedOnUse(citing)
+    )
     return timeline, diagnostics
+
+
+class _DecodedOnUse(Mapping[str, Sequence[int]]):
+    """A mapping decoded from the entry the first time it is looked at (any thread)."""
+
+    def __init__(self, decode: Callable[[], Mapping[str, Sequence[int]]]) -> None:
+        self._decode: Callable[[], Mapping[str, Sequence[int]]] | None = decode
+        self._mapping: Mapping[str, Sequence[int]] | None = None
+
+    def _loaded(self) -> Mapping[str, Sequence[int]]:
+        mapping = self._mapping
+        if mapping is None:
+            decode = self._decode
+            assert decode is not None
+            mapping = self._mapping = decode()
+            self._decode = None
+        return mapping
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
 
 
 def _frozen(cls: type[T], fields: dict[str, Any]) -> T:

@@ -190,6 +190,17 @@ class Event:
         return tuple(dict.fromkeys(p.source_id for p in self.passages))
 
 
+def citing_indexes(events: Sequence[Event]) -> dict[str, list[int]]:
+    """The index of every event citing each source (by source id), in timeline order."""
+    citing: dict[str, list[int]] = {}
+    for index, event in enumerate(events):
+        for passage in event.passages:
+            indexes = citing.setdefault(passage.source_id, [])
+            if not indexes or indexes[-1] != index:
+                indexes.append(index)
+    return citing
+
+
 class LazyEvents(Sequence[Event]):
     """Events in timeline order, each chunk of them built the first time it is asked for.
 
@@ -201,16 +212,10 @@ class LazyEvents(Sequence[Event]):
     once (two threads asking at once may both build it, and one result is
     kept). Once every chunk is built, ``build`` is dropped (and what it holds).
 
-    ``citing()``, when given, tells the index of every event citing each
-    source (by source id, in timeline order), so that the passages quoting a
-    source are found without looking at every event (:meth:`citing`).
-
     Equal to a tuple or another :class:`LazyEvents` of equal events.
     """
 
-    __slots__ = (
-        "_build", "_chunks", "_citing", "_citing_table", "_left", "_lock", "_size", "dates", "ids",
-    )
+    __slots__ = ("_build", "_chunks", "_left", "_lock", "_size", "dates", "ids")
 
     def __init__(
         self,
@@ -218,7 +223,6 @@ class LazyEvents(Sequence[Event]):
         dates: Sequence[EventDate],
         size: int,
         build: Callable[[int], Sequence[Event]],
-        citing: Callable[[], Mapping[str, Sequence[int]]] | None = None,
     ) -> None:
         if len(ids) != len(dates) or size < 1:
             raise ValueError("one id and one date per event, and chunks of at least one")
@@ -226,21 +230,9 @@ class LazyEvents(Sequence[Event]):
         self.dates = dates
         self._size = size
         self._build: Callable[[int], Sequence[Event]] | None = build
-        self._citing = citing
-        self._citing_table: Mapping[str, Sequence[int]] | None = None
         self._chunks: list[Sequence[Event] | None] = [None] * -(-len(ids) // size)
         self._left = len(self._chunks)
         self._lock = threading.Lock()
-
-    def citing(self, source_id: str) -> Sequence[int] | None:
-        """The indexes of the events citing ``source_id``; ``None`` when not known."""
-        table = self._citing_table
-        if table is None:
-            if self._citing is None:
-                return None
-            table = self._citing_table = self._citing()
-            self._citing = None
-        return table.get(source_id, ())
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -325,13 +317,16 @@ class Timeline:
 
     ``events`` is a tuple, or for a cached timeline a :class:`LazyEvents`
     (built as they are looked at); :attr:`ids` and :attr:`dates` never build
-    an event.
+    an event. ``citing``, when known, holds the index of every event citing
+    each source (by source id, in timeline order): the passages quoting a
+    source are then found without looking at every event.
     """
 
     title: str
     events: Sequence[Event]
     sources: tuple[Source, ...]
     events_file: Path | None = None
+    citing: Mapping[str, Sequence[int]] | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def ids(self) -> Sequence[str]:
@@ -380,9 +375,9 @@ class Timeline:
         A lookup once :meth:`index_citations` has run; until then one pass over
         the events per source asked for (kept: about 8 ms at 10,000 events,
         against 19 ms for the index of every source), so that the first source
-        opened does not wait for them all. A cached timeline knows which events
-        cite the source (:meth:`LazyEvents.citing`): the pass looks at those only
-        (and builds no other).
+        opened does not wait for them all. When the timeline knows which events
+        cite the source (:attr:`citing`), the pass looks at those only (and, for
+        a cached timeline, builds no other).
         """
         index = self.__dict__.get("_citations_by_source")
         if index is not None:
@@ -391,7 +386,7 @@ class Timeline:
         citing = found.get(source_id)
         if citing is None:
             events = self.events
-            known = events.citing(source_id) if isinstance(events, LazyEvents) else None
+            known = None if self.citing is None else self.citing.get(source_id, ())
             citing = found[source_id] = [
                 (event, passage)
                 for event in (events if known is None else (events[i] for i in known))
