@@ -67,3 +67,23 @@ async def test_deleted_and_binary_source_keep_last_good(flow_dir: Path) -> None:
         await pilot.pause()
         assert not app.main_screen.query_one("#errors", Static).display
         assert app.is_running
+
+
+async def test_a_reload_keeps_the_search_and_says_so(flow_dir: Path) -> None:  # noqa: F811
+    from tests.tui.screen_text import screen_text
+
+    events = flow_dir / "events.yaml"
+    app = make_flow_app(flow_dir, watch=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("/", *"treaty")
+        await pilot.pause()
+        assert "2 of 4 events match treaty" in screen_text(app)
+        events.write_text(EVENTS.replace("Treaty signed", "Treaty finally signed"),
+                          encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if "2 of 4 events match treaty" in screen_text(app):
+                break
+        assert app.main_screen.timeline_list.visible_event_count == 2
+        assert "2 of 4 events match treaty" in screen_text(app)  # not "4 events"

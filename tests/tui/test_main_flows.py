@@ -207,3 +207,55 @@ async def test_a_query_typed_ahead_of_the_search_bar_goes_into_it(flow_dir: Path
         await pilot.pause()
         assert app.screen is app.main_screen
         assert app.main_screen.query_one(SearchBar).value == "ca/"  # "/" types in the field
+
+
+def _index_held(monkeypatch) -> list:  # type: ignore[no-untyped-def]
+    """Keep the main screen from building its search index until the test lets it."""
+    from citeline.tui.screens.main_screen import MainScreen
+
+    held: list = []
+    monkeypatch.setattr(MainScreen, "_build_index", lambda self: held.append(self))
+    return held
+
+
+async def test_a_query_typed_before_the_index_is_ready_waits_for_it(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    """At 100,000 events the index is still being built for seconds after the timeline
+    shows: a query then waits for it, saying so, rather than stopping the interface."""
+    from citeline.tui.screens.main_screen import MainScreen
+
+    held = _index_held(monkeypatch)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("/", *"treaty")
+        await pilot.pause()
+        screen = app.main_screen
+        assert app.query_one(SearchBar).value == "treaty"  # typed at once
+        assert screen.timeline_list.visible_event_count == 4  # not filtered yet
+        assert "indexing for search: 0% treaty" in screen_text(app)
+        monkeypatch.undo()
+        assert held == [screen]
+        MainScreen._build_index(screen)
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if screen.timeline_list.visible_event_count == 2:
+                break
+        assert screen.timeline_list.visible_event_count == 2
+        assert "2 of 4 events match treaty" in screen_text(app)
+
+
+async def test_enter_or_esc_on_a_waiting_query(flow_dir: Path, monkeypatch) -> None:  # noqa: F811
+    _index_held(monkeypatch)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.main_screen
+        await pilot.press("/", *"treaty", "escape")  # Esc: nothing waits any more
+        await pilot.pause()
+        assert screen.timeline_list.visible_event_count == 4
+        assert "indexing" not in screen_text(app) and "4 events" in screen_text(app)
+        await pilot.press("/", *"treaty", "enter")  # Enter: the hits, now
+        await pilot.pause()
+        assert screen.timeline_list.visible_event_count == 2
+        assert isinstance(app.focused, TimelineList) and selected_id(app) == "treaty"
+        assert "2 of 4 events match treaty" in screen_text(app)

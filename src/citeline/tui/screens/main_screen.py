@@ -65,6 +65,9 @@ class MainScreen(Screen[None]):
         self._first_selection = select
         self._index = SearchIndex(timeline)
         self._applied_query: str | None = None  # the query the list is filtered by
+        #: a query typed before the search index was ready: applied when it is
+        self._waiting_query: str | None = None
+        self._indexed_share = 0.0  # how much of the index is built, while a query waits
 
     def compose(self) -> ComposeResult:
         # narrow or not from the first layout on (``on_resize`` only follows later resizes),
@@ -111,13 +114,27 @@ class MainScreen(Screen[None]):
         them), and the new objects are frozen out of the collector's way. Only
         one such thread runs at a time (``app.background_work``).
 
+        A query typed before the index is ready waits for it (the title bar says
+        how far the index is), and the slices then follow each other without
+        pause: at 100,000 events, just opened, building the rest at once would
+        stop the interface for seconds.
+
         Nothing here holds the timeline while it waits: a reload meanwhile
         frees the old one at once (this worker is then replaced).
         """
         app: CitelineApp = self.app  # type: ignore[assignment]
-        for _ in index.build_steps(INDEX_SLICE):
-            await asyncio.sleep(INDEX_PAUSE if app.user_busy(INDEX_IDLE) else 0)
+        total = max(len(self._timeline.events), 1)
+        for done in index.build_steps(INDEX_SLICE):
+            if self._waiting_query is None:
+                await asyncio.sleep(INDEX_PAUSE if app.user_busy(INDEX_IDLE) else 0)
+                continue
+            if done / total - self._indexed_share >= 0.01:
+                self._indexed_share = done / total
+                self._update_title(self._waiting_query)
+            await asyncio.sleep(0)
         del index
+        if self._waiting_query is not None:
+            self._apply_search(self._waiting_query)
         await app.until_idle(LOOKUPS_IDLE)
         async with app.background_work:
             await asyncio.to_thread(_build_lookups, self._timeline)
@@ -189,6 +206,7 @@ class MainScreen(Screen[None]):
         selected = self.selected_event
         self._timeline = timeline
         self._index = SearchIndex(timeline)
+        self._indexed_share = 0.0
         self.call_after_refresh(self._build_index)
         index = timeline.index_of(selected.id) if selected else None
         if index is None and selected is not None:
@@ -199,7 +217,7 @@ class MainScreen(Screen[None]):
         self._applied_query = None
         if query:
             self._apply_search(query)
-        self._update_title()
+        self._update_title(query)
         self._show_selected()
 
     def show_diagnostics(self, diagnostics: tuple[Diagnostic, ...]) -> None:
@@ -255,6 +273,9 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
+        if self._waiting_query is not None:  # Enter: the user wants the hits, now
+            self._index.build()
+            self._apply_search(self._waiting_query)
         timeline_list = self.timeline_list
         if timeline_list.visible_event_count:
             timeline_list.action_first()
@@ -275,6 +296,12 @@ class MainScreen(Screen[None]):
     def _apply_search(self, query: str) -> None:
         self._applied_query = query
         terms = terms_of(query)
+        if terms and not self._index.ready:  # filtered once the index is (see _prepare)
+            self._waiting_query = query
+            self._update_title(query)
+            return
+        self._waiting_query = None
+        self._indexed_share = 0.0
         if not terms:
             self.timeline_list.filter(None)
         else:
@@ -287,6 +314,7 @@ class MainScreen(Screen[None]):
         search.value = ""
         search.display = False
         self._applied_query = ""
+        self._waiting_query = None
         self.timeline_list.filter(None)
         self._update_title()
 
@@ -300,7 +328,10 @@ class MainScreen(Screen[None]):
         timeline = self._timeline
         text = Text(one_line(timeline.title), style="bold")
         shown = self.timeline_list.visible_event_count
-        if query.strip():
+        if self._waiting_query is not None:
+            text.append(f"  indexing for search: {self._indexed_share:.0%} ", style="")
+            text.append(one_line(self._waiting_query), style="italic")
+        elif query.strip():
             text.append(f"  {shown} of {len(timeline.events)} events match ", style="")
             text.append(one_line(query), style="italic")
         else:
