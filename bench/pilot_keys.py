@@ -171,7 +171,9 @@ async def drive(path: Path, meta: dict[str, Any], counts: dict[str, int]) -> dic
                 await untimed(pilot, "/", lambda: bar.display and app.focused is bar)
                 for position, char in enumerate(query[:-1]):
                     typed = query[: position + 1]
-                    seconds = await timed(pilot, char, lambda t=typed: bar.value == t)
+                    seconds = await timed(  # until the list is filtered (the index built)
+                        pilot, char, lambda t=typed: bar.value == t and not main.search_waiting
+                    )
                     if round_number == 0 and position == 0:
                         out["search_first_key_s"] = seconds
                 keys.setdefault("search", []).append(

@@ -233,6 +233,7 @@ async def test_a_query_typed_before_the_index_is_ready_waits_for_it(
         screen = app.main_screen
         assert app.query_one(SearchBar).value == "treaty"  # typed at once
         assert screen.timeline_list.visible_event_count == 4  # not filtered yet
+        assert screen.search_waiting
         assert "indexing for search: 0% treaty" in screen_text(app)
         monkeypatch.undo()
         assert held == [screen]
@@ -241,7 +242,7 @@ async def test_a_query_typed_before_the_index_is_ready_waits_for_it(
             await pilot.pause(0.02)
             if screen.timeline_list.visible_event_count == 2:
                 break
-        assert screen.timeline_list.visible_event_count == 2
+        assert screen.timeline_list.visible_event_count == 2 and not screen.search_waiting
         assert "2 of 4 events match treaty" in screen_text(app)
 
 

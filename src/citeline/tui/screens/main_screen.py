@@ -147,6 +147,11 @@ class MainScreen(Screen[None]):
         return self._timeline
 
     @property
+    def search_waiting(self) -> bool:
+        """Whether a typed query waits for the search index before it filters the list."""
+        return self._waiting_query is not None
+
+    @property
     def timeline_list(self) -> TimelineList:
         return self.query_one(TimelineList)
 
