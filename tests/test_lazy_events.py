@@ -153,3 +153,30 @@ def _grouped(pairs) -> list[tuple[Event, list]]:  # type: ignore[no-untyped-def]
     for event, passage in pairs:
         grouped.setdefault(event.id, (event, []))[1].append(passage)
     return list(grouped.values())
+
+
+def test_a_chunk_asked_for_as_another_thread_builds_the_last_one_is_found() -> None:
+    """The builder is dropped once every chunk is in: a thread that found a chunk missing
+    just before another built it (the last one) takes it from there."""
+    events = [_event(n) for n in range(2)]
+    lazy = LazyEvents(("e0", "e1"), (DAY, DAY), 1, lambda chunk: events[chunk : chunk + 1])
+    lazy[1]
+    chunks = lazy._chunks
+    lazy._chunks = _SeenMissingOnce(chunks, lambda: lazy[0])  # type: ignore[assignment]
+    assert lazy[0] == events[0] and lazy.chunks_built == 2
+
+
+class _SeenMissingOnce(list):  # type: ignore[type-arg]
+    """Chunk 0 looks missing on the first look only, and meanwhile another thread builds it."""
+
+    def __init__(self, chunks: list, other_thread) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(chunks)
+        self._other_thread = other_thread
+        self._looked = False
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if index == 0 and not self._looked:
+            self._looked = True
+            self._other_thread()  # builds chunk 0, the last one: the builder is dropped
+            return None
+        return super().__getitem__(index)

@@ -242,7 +242,10 @@ class LazyEvents(Sequence[Event]):
         if chunk is not None:
             return chunk
         build = self._build
-        assert build is not None  # (dropped only once every chunk is in)
+        if build is None:  # every chunk was built meanwhile, this one by another thread
+            chunk = self._chunks[number]
+            assert chunk is not None  # (set before the builder is dropped)
+            return chunk
         built = tuple(build(number))
         first = number * self._size
         if len(built) != min(self._size, len(self.ids) - first):
