@@ -342,3 +342,30 @@ def test_events_built_later_keep_out_of_the_collectors_way(folder: Path) -> None
         gc.unfreeze()
         if not was_enabled:
             gc.disable()
+
+
+def test_once_every_event_is_built_the_entry_is_not_held(folder: Path) -> None:
+    """The entry's bytes (100 MB at 100,000 events) are let go once every event is built."""
+    import gc
+    import types
+
+    path, first = _warm(folder)
+    held: list[bytes] = []
+    real = cache._rebuild
+
+    def spying(events_path, name, document, raw, *rest):  # type: ignore[no-untyped-def]
+        held.append(raw)
+        return real(events_path, name, document, raw, *rest)
+
+    def kept_by_the_timeline() -> bool:
+        return any(isinstance(r, types.CellType) for r in gc.get_referrers(held[0]))
+
+    cache._rebuild = spying  # type: ignore[assignment]
+    try:
+        result = load(path, use_cache=True)
+    finally:
+        cache._rebuild = real  # type: ignore[assignment]
+    assert result.from_cache and kept_by_the_timeline()  # the events are not built yet
+    assert result.timeline.events == first.timeline.events
+    assert not kept_by_the_timeline()
+    assert list(result.timeline.citations("s")) == list(first.timeline.citations("s"))

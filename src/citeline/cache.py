@@ -355,8 +355,10 @@ def _rebuild(
                 for offset, row in enumerate(rows)
             ]
 
+    citing_line = raw[starts[1] : starts[2] - 1]  # (not the whole entry: kept for long)
+
     def citing() -> dict[str, list[int]]:
-        found = json.loads(raw[starts[1] : starts[2] - 1])
+        found = json.loads(citing_line)
         if not isinstance(found, dict):
             raise ValueError("the cache entry's citing events are not a mapping")
         return found
