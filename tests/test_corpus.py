@@ -290,6 +290,13 @@ def alias_bomb_refused(lines: list[str]) -> None:
     assert all(": error: " in line for line in lines)
 
 
+def nested_too_deep_in_flow(lines: list[str]) -> None:
+    """Told where the 65th level opens; or, from PyYAML 6.0.4 on, where libyaml's own
+    look-ahead through the brackets met its limit (the 1,001st level), before citeline
+    saw the first of them."""
+    assert lines in (["events.yaml:1:71: " + DEEP], ["events.yaml:1:1007: " + DEEP]), lines
+
+
 def capped_problems(lines: list[str]) -> None:
     assert len(lines) == 1001
     assert lines[0] == (
@@ -526,7 +533,7 @@ GENERATED = [
         "nesting-10000-flow-lists",
         files("title: " + "[" * 10_000 + "]" * 10_000 + "\n"),
         1,
-        ("events.yaml:1:71: " + DEEP,),
+        check=nested_too_deep_in_flow,
     ),
     Generated(
         "nesting-10000-flow-mappings",

@@ -339,7 +339,9 @@ class TestYamlProblems:
         ]
 
     def test_deep_nesting_stops_reading(self, tmp_path: Path) -> None:
-        assert lines(run(tmp_path, "title: " + "[" * 10_000 + "]" * 10_000 + "\n")) == [
+        # (500 levels: under the limit of libyaml's own look-ahead, which newer PyYAML
+        # builds meet first at 1,000; tests/test_corpus.py has 10,000)
+        assert lines(run(tmp_path, "title: " + "[" * 500 + "]" * 500 + "\n")) == [
             "events.yaml:1:71: error: lists and mappings nested deeper than 64 levels are not"
             " supported (a timeline needs five); remove the extra brackets or indentation"
         ]

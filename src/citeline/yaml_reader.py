@@ -49,6 +49,11 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 MAX_DEPTH = 64
 #: Reading stops after this many problems in the YAML itself.
 MAX_PROBLEMS = 100
+#: What nesting deeper than ``MAX_DEPTH`` is told.
+TOO_DEEP = (
+    f"lists and mappings nested deeper than {MAX_DEPTH} levels are not supported (a timeline"
+    " needs five); remove the extra brackets or indentation"
+)
 #: Parser events between two calls of the progress callback.
 PROGRESS_EVERY = 4096
 
@@ -208,6 +213,10 @@ def _first_surrogate(text: str) -> int | None:
 def _syntax_problem(error: yaml.MarkedYAMLError, places: _Places) -> Problem:
     mark = error.problem_mark or error.context_mark
     what = error.problem or "invalid YAML"
+    if "exceeded maximum nesting depth" in what and mark is not None:
+        # libyaml's own limit (from PyYAML 6.0.4 on), met while it looks ahead through
+        # flow brackets before handing over the first of them: the same problem
+        return Problem(*places.mark(mark), TOO_DEEP)
     if error.context:
         what = f"{error.context}, {what}"
     if error.context_mark is not None and "end of stream" in what:
@@ -379,15 +388,7 @@ class _Builder:
                 continue
             if kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if len(self.stack) >= MAX_DEPTH:
-                    self.problems.append(
-                        Problem(
-                            line,
-                            column,
-                            f"lists and mappings nested deeper than {MAX_DEPTH} levels are not"
-                            " supported (a timeline needs five); remove the extra brackets or"
-                            " indentation",
-                        )
-                    )
+                    self.problems.append(Problem(line, column, TOO_DEEP))
                     raise _Stop
                 if kind is yaml.MappingStartEvent:
                     node = Node("map", line, column, {}, reported=bad_tag)
