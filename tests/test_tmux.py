@@ -122,6 +122,48 @@ def test_new_user_opens_moves_reads_a_source_and_quits(
     assert _wait_rc(rc_file) == 0
 
 
+def test_a_second_start_reads_the_cache_and_works_the_same(
+    terminal: Callable[..., Terminal], tmp_path: Path
+) -> None:
+    """The second start on unchanged files opens from the cache, whose events are built
+    as they are looked at: the end of the timeline and a source read the same."""
+    events = tmp_path / "bundled"
+    shutil.copytree(SHIPPED.parent / "seeds", events / "seeds")
+    shutil.copy(SHIPPED, events / "events.yaml")
+    old = time.time() - 60  # (a file saved just before a start is checked by its content)
+    for path in [events / "events.yaml", *(events / "seeds").iterdir()]:
+        os.utime(path, (old, old))
+    first = terminal(f"--events {events / 'events.yaml'}", tmp_path / "rc1")
+    first.wait_for(lambda s: "29 events" in s)
+    entries = tmp_path / "cache" / "citeline"
+    deadline = time.monotonic() + 10
+    while not any(entries.glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # written in the first pause
+    assert any(entries.glob("*.json"))
+    first.send("q")
+    assert _wait_rc(tmp_path / "rc1") == 0
+    with pytest.MonkeyPatch.context() as patch:  # the entry serves these very files
+        from citeline.loader import load
+        from citeline.model import LazyEvents
+
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        cached = load(events / "events.yaml", use_cache=True)
+        assert cached.from_cache and isinstance(cached.timeline.events, LazyEvents)
+    second = terminal(f"--events {events / 'events.yaml'}", tmp_path / "rc2")
+    second.wait_for(lambda s: "29 events" in s and "Beijing" in s)
+    second.send("G")
+    second.wait_for(lambda s: "▶ 20–22 Mar 2023" in s and "Xi's state visit to Moscow" in s)
+    second.send("Enter")
+    second.wait_for(lambda s: "⏎ Open" in s)
+    second.send("Enter")
+    screen = second.wait_for(lambda s: "Next cited" in s and "Moscow" in s)
+    assert "Traceback" not in screen
+    second.send("Escape")
+    second.wait_for(lambda s: "⏎ Open" in s and "Next cited" not in s)
+    second.send("q")
+    assert _wait_rc(tmp_path / "rc2") == 0
+
+
 def test_markup_and_escapes_show_literally(
     terminal: Callable[..., Terminal], tmp_path: Path
 ) -> None:
