@@ -130,6 +130,19 @@ def test_damaged_or_foreign_cache_is_a_miss(folder: Path, damage) -> None:
     assert result.timeline == first.timeline
 
 
+def _count_decoding(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every text the cache decodes as JSON from now on, in order."""
+    decoded: list[bytes] = []
+    real = json.loads
+
+    def counting(text, *args, **kwargs):  # type: ignore[no-untyped-def]
+        decoded.append(text)
+        return real(text, *args, **kwargs)
+
+    monkeypatch.setattr(cache.json, "loads", counting)
+    return decoded
+
+
 def _age(*paths: Path, seconds: float = 60) -> None:
     """Make files look modified ``seconds`` ago (long before any load of them)."""
     for path in paths:
@@ -237,14 +250,7 @@ def test_a_large_entry_builds_its_events_a_line_at_a_time_as_they_are_looked_at(
     lines = cache.entry_path(path).read_text(encoding="utf-8").split("\n")
     # the header, ids and dates, the events citing each source, ceil(650 / 100) lines, the end
     assert len(lines) == 1 + 1 + 1 + 7 + 1
-    decoded: list[bytes] = []
-    real = json.loads
-
-    def counting(text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        decoded.append(text)
-        return real(text, *args, **kwargs)
-
-    monkeypatch.setattr(cache.json, "loads", counting)
+    decoded = _count_decoding(monkeypatch)
     reports: list[tuple[str, float]] = []
     second = load(path, use_cache=True, progress=lambda *report: reports.append(report))
     assert second.from_cache
@@ -297,14 +303,7 @@ def test_a_stale_entry_is_told_by_its_header_alone(
 ) -> None:
     path, _ = _warm(folder)
     path.write_text(EVENTS.replace("Envoy arrives", "The envoy arrives"), encoding="utf-8")
-    decoded: list[bytes] = []
-    real = json.loads
-
-    def counting(text, *args, **kwargs):  # type: ignore[no-untyped-def]
-        decoded.append(text)
-        return real(text, *args, **kwargs)
-
-    monkeypatch.setattr(cache.json, "loads", counting)
+    decoded = _count_decoding(monkeypatch)
     assert not load(path, use_cache=True).from_cache
     assert len(decoded) == 1 and decoded[0].startswith(b"{")  # the header, no line of events
 
