@@ -256,6 +256,8 @@ def test_a_large_entry_builds_its_events_a_line_at_a_time_as_they_are_looked_at(
     assert second.from_cache
     shares = [share for phase, share in reports if phase == cache.PHASE]
     assert shares == sorted(shares) and shares[-1] == 1.0
+    # (not 0 % until the very end: the entry, then the sources, then the table)
+    assert shares == [cache.READ_SHARE, cache.SOURCES_SHARE, 1.0]
     events = second.timeline.events
     assert isinstance(events, LazyEvents)
     assert len(decoded) == 2 and events.chunks_built == 0  # the header, the table
