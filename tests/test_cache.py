@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from citeline import cache
 from citeline.loader import load, remember
@@ -370,3 +372,25 @@ def test_once_every_event_is_built_the_entry_is_not_held(folder: Path) -> None:
     assert result.timeline.events == first.timeline.events
     assert not kept_by_the_timeline()
     assert list(result.timeline.citations("s")) == list(first.timeline.citations("s"))
+
+
+@given(
+    year=st.integers(1, 9999),
+    month=st.none() | st.integers(1, 12),
+    day=st.none() | st.integers(1, 28),
+)
+def test_a_partial_date_is_written_as_one_number_and_read_back(
+    year: int, month: int | None, day: int | None
+) -> None:
+    from citeline.model import PartialDate
+
+    date = PartialDate(year, month, day if month is not None else None)
+    builder = cache._EventBuilder({}, "events.yaml")
+    assert builder.partial(cache._date(date)) == date
+    assert builder.partial(cache._date(date)) is builder.partial(cache._date(date))  # shared
+
+
+@pytest.mark.parametrize("number", [0, 10_000_0000, 2022_13_01, 2022_00_05, 2022_02_32])
+def test_a_number_that_is_no_partial_date_is_refused(number: int) -> None:
+    with pytest.raises(ValueError):
+        cache._EventBuilder({}, "events.yaml").partial(number)
