@@ -121,6 +121,9 @@ def test_source_turned_bad_is_a_miss_with_diagnostics(folder: Path) -> None:
         lambda text: text[: text.rindex("\n[")] + "\n",  # the last line of events lost
         lambda text: text + "[]\n",  # a line too many
         lambda text: text.replace('"event_count":', '"event_count":1'),
+        lambda text: text.replace(f'"chunk":{cache.CHUNK}', '"chunk":0'),  # header: no checksum
+        lambda text: text.replace(f'"chunk":{cache.CHUNK}', '"chunk":-3'),
+        lambda text: text.replace(f'"chunk":{cache.CHUNK}', '"chunk":1.5'),
     ],
 )
 def test_damaged_or_foreign_cache_is_a_miss(folder: Path, damage) -> None:

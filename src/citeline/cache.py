@@ -336,6 +336,8 @@ def _rebuild(
         return None
     size = document["chunk"]
     total = document["event_count"]
+    if not isinstance(size, int) or size < 1:  # (the header is not under the checksum)
+        return None
     # where each line begins: the table's, the citing events', each chunk's; and where
     # the last one ends
     starts = [body]
@@ -344,7 +346,7 @@ def _rebuild(
         if end == -1:
             return None
         starts.append(end + 1)
-    if starts[-1] != len(raw) or not isinstance(size, int) or size < 1:
+    if starts[-1] != len(raw):
         return None
     ids, distinct, date_numbers = json.loads(raw[starts[0] : starts[1] - 1])
     builder = _EventBuilder(texts, name)
