@@ -76,11 +76,12 @@ def test_cache_lives_under_xdg_cache_home(folder: Path, _private_cache: Path) ->
     assert len(entries) == 1
     lines = entries[0].read_text(encoding="utf-8").split("\n")
     documents = [json.loads(line) for line in lines if line]  # plain JSON, no pickle
-    header, (ids, _dates, date_numbers), citing, *chunks = documents
+    header, (ids, _dates, date_numbers), citing, *chunks, text = documents
     assert header["title"] == "Cache test"
     assert ids == ["arrival", "deal"] and len(date_numbers) == 2
     assert citing == {"s": [0, 1]}
     assert header["event_count"] == sum(len(rows) for rows in chunks)
+    assert text == SOURCE  # the one source's text, read from the entry on a warm start
 
 
 def test_changed_events_file_is_a_miss(folder: Path) -> None:
@@ -253,8 +254,9 @@ def test_a_large_entry_builds_its_events_a_line_at_a_time_as_they_are_looked_at(
     first = load(path, use_cache=True)
     remember(path, first)
     lines = cache.entry_path(path).read_text(encoding="utf-8").split("\n")
-    # the header, ids and dates, the events citing each source, ceil(650 / 100) lines, the end
-    assert len(lines) == 1 + 1 + 1 + 7 + 1
+    # the header, ids and dates, the events citing each source, ceil(650 / 100) lines,
+    # the text of each source, the end
+    assert len(lines) == 1 + 1 + 1 + 7 + len(first.timeline.sources) + 1
     decoded = _count_decoding(monkeypatch)
     reports: list[tuple[str, float]] = []
     second = load(path, use_cache=True, progress=lambda *report: reports.append(report))
@@ -350,11 +352,56 @@ def test_events_built_later_keep_out_of_the_collectors_way(folder: Path) -> None
             gc.disable()
 
 
-def test_once_every_event_is_built_the_entry_is_not_held(folder: Path) -> None:
+def test_a_source_known_by_its_stamp_is_not_read_its_text_comes_from_the_entry(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, first = _warm(folder)
+    read: list[str] = []
+    real = cache.read_source
+
+    def reading(root: Path, written: str):  # type: ignore[no-untyped-def]
+        read.append(written)
+        return real(root, written)
+
+    monkeypatch.setattr(cache, "read_source", reading)
+    decoded = _count_decoding(monkeypatch)
+    second = load(path, use_cache=True)
+    assert second.from_cache and read == []  # a stat, and no read of the file
+    source = second.timeline.sources[0]
+    assert "text" not in vars(source) and len(decoded) == 2  # the header, the table
+    assert source.text == SOURCE and len(decoded) == 3  # its line, when first asked for
+    assert source.text is source.text and len(decoded) == 3
+    assert source == first.timeline.sources[0]
+    assert hash(source) == hash(first.timeline.sources[0])
+    assert repr(source) == repr(first.timeline.sources[0])
+    assert source.line_col(SOURCE.index("They")) == (2, 1)
+    with pytest.raises(AttributeError, match="'Source' object has no attribute 'texts'"):
+        source.texts  # noqa: B018
+    assert second.timeline == first.timeline
+
+
+def test_a_source_read_again_since_its_stamp_changed_is_checked_by_its_digest(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, first = _warm(folder)
+    os.utime(folder / "s.txt")  # touched: the stamp no longer vouches for the text
+    digested = _count_digests(monkeypatch)
+    second = load(path, use_cache=True)
+    assert second.from_cache and digested == [SOURCE]
+    assert "text" in vars(second.timeline.sources[0])  # as read from the file
+    assert second.timeline == first.timeline
+
+
+@pytest.mark.parametrize("aged", [False, True], ids=["sources read", "texts from the entry"])
+def test_once_every_event_is_built_the_entry_is_not_held(folder: Path, aged: bool) -> None:
     """The entry's bytes (100 MB at 100,000 events) are let go once every event is built."""
     import gc
     import types
 
+    if aged:
+        _age(folder / "events.yaml", folder / "s.txt")
     path, first = _warm(folder)
     held: list[bytes] = []
     real = cache._rebuild
@@ -375,6 +422,7 @@ def test_once_every_event_is_built_the_entry_is_not_held(folder: Path) -> None:
     assert result.timeline.events == first.timeline.events
     assert not kept_by_the_timeline()
     assert list(result.timeline.citations("s")) == list(first.timeline.citations("s"))
+    assert result.timeline.sources == first.timeline.sources
 
 
 @given(

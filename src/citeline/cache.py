@@ -4,15 +4,18 @@ One file per events file under ``$XDG_CACHE_HOME/citeline`` (else
 ``~/.cache/citeline``), of JSON documents one per line: a header (the digest
 and stamp of the events file and of every source, the title, the sources,
 the checksum of the lines below), a table of every event's id and date, the
-events citing each source, then the rest of each event (passages already
-anchored) in lines of :data:`CHUNK` events. The header alone tells a stale entry.
+events citing each source, the rest of each event (passages already
+anchored) in lines of :data:`CHUNK` events, then the text of each source, a
+line each. The header alone tells a stale entry.
 
 The events are not built as the entry is read: the timeline's events are a
 :class:`~citeline.model.LazyEvents` that decodes a line of them the first
-time one of its events is looked at. The browser's first frame needs only
-the table and the events on screen, so a warm start costs little more than
-reading the sources and the table, whatever the number of events; the rest
-are built after the first frame, a line (a millisecond or so) at a time.
+time one of its events is looked at, and a source whose file is unchanged
+by its stamp takes its text from the entry the first time it is asked for.
+The browser's first frame needs only the table and the events on screen, so
+a warm start costs little more than a ``stat`` of each source and reading
+the table, whatever the number of events; the rest are built after the first
+frame, a line (a millisecond or so) at a time.
 
 An entry is used only when the version, the
 events text and every source text are exactly what it was built from: a file
@@ -32,6 +35,7 @@ import json
 import os
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,9 +53,15 @@ from citeline.model import (
     Timeline,
     citing_indexes,
 )
-from citeline.source_files import SourceFileError, Stamp, read_source, stamp_of
+from citeline.source_files import (
+    SourceFileError,
+    Stamp,
+    read_source,
+    resolve_source_path,
+    stamp_of,
+)
 
-FORMAT = 7
+FORMAT = 8
 #: Events per line of an entry: what is decoded and built at once when one of them
 #: is first looked at (about a millisecond's work).
 CHUNK = 100
@@ -220,6 +230,7 @@ def store(
         encode([_event(e) for e in events[start:start + CHUNK]])
         for start in range(0, len(events), CHUNK)
     ]
+    lines += [encode(s.text) for s in timeline.sources]
     try:
         checksum = 0
         for line in lines:  # (a line at a time: no third copy of 100 MB of text)
@@ -300,35 +311,27 @@ def _rebuild(
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
     """The timeline of an entry whose header is ``document``; the rest follows ``end``.
 
-    Every source is read (and known unchanged by its stamp or its digest),
-    the lines below the header are checked against the checksum, and the
-    table of ids and dates is decoded; the events are built as they are
-    looked at (see :class:`~citeline.model.LazyEvents`).
+    Every source is known unchanged by its stamp (its text is then taken
+    from the entry when first asked for) or by the digest of its text, the
+    lines below the header are checked against the checksum, and the table
+    of ids and dates is decoded; the events are built as they are looked at
+    (see :class:`~citeline.model.LazyEvents`).
     """
     root = events_path.parent
-    sources: list[Source] = []
-    texts: dict[str, str] = {}
     entries = document["sources"]
+    # each source as (its path, its text when read now: its stamp did not vouch for it)
+    checked: list[tuple[Path, str | None]] = []
     for number, entry in enumerate(entries):
         if progress is not None and not number % SOURCES_PER_REPORT:
             progress(PHASE, READ_SHARE + (SOURCES_SHARE - READ_SHARE) * number / len(entries))
-        text = read_source(root, entry["file"])
-        if not _vouches(entry["stamp"], text.stamp) and digest(text.text) != entry["digest"]:
+        path = resolve_source_path(root, entry["file"])
+        if _vouches(entry["stamp"], _current_stamp(path)):
+            checked.append((path, None))
+            continue
+        read = read_source(root, entry["file"])
+        if digest(read.text) != entry["digest"]:
             return None
-        texts[entry["id"]] = text.text
-        sources.append(
-            Source(
-                id=entry["id"],
-                file=entry["file"],
-                path=text.path,
-                title=entry["title"],
-                text=text.text,
-                author=entry["author"],
-                publisher=entry["publisher"],
-                url=entry["url"],
-                published=entry["published"],
-            )
-        )
+        checked.append((read.path, read.text))
     if progress is not None:
         progress(PHASE, SOURCES_SHARE)
     body = end + 1
@@ -338,18 +341,38 @@ def _rebuild(
     total = document["event_count"]
     if not isinstance(size, int) or size < 1:  # (the header is not under the checksum)
         return None
-    # where each line begins: the table's, the citing events', each chunk's; and where
-    # the last one ends
+    chunks = -(-total // size)
+    # where each line begins: the table's, the citing events', each chunk's, each
+    # source text's; and where the last one ends
     starts = [body]
-    for _ in range(2 + -(-total // size)):
+    for _ in range(2 + chunks + len(entries)):
         end = raw.find(b"\n", starts[-1])
         if end == -1:
             return None
         starts.append(end + 1)
     if starts[-1] != len(raw):
         return None
+    sources: list[Source] = []
+    for number, (entry, (path, text)) in enumerate(zip(entries, checked, strict=True)):
+        fields = {
+            "id": entry["id"],
+            "file": entry["file"],
+            "path": path,
+            "title": entry["title"],
+            "author": entry["author"],
+            "publisher": entry["publisher"],
+            "url": entry["url"],
+            "published": entry["published"],
+        }
+        if text is not None:
+            sources.append(Source(text=text, **fields))
+        else:
+            line = 2 + chunks + number  # (a copy of its line: the entry is let go later)
+            sources.append(Source.reading_text_later(
+                partial(_text_of_line, raw[starts[line] : starts[line + 1] - 1]), **fields
+            ))
     ids, distinct, date_numbers = json.loads(raw[starts[0] : starts[1] - 1])
-    builder = _EventBuilder(texts, name)
+    builder = _EventBuilder({source.id: source for source in sources}, name)
     dates = [builder.event_date(row) for row in distinct]
     event_dates = tuple([dates[number] for number in date_numbers])
     ids = tuple(ids)
@@ -387,6 +410,14 @@ def _rebuild(
         document["title"], events, tuple(sources), events_path, _DecodedOnUse(citing)
     )
     return timeline, diagnostics
+
+
+def _text_of_line(line: bytes) -> str:
+    """A source's text, from its line of the entry (read whole: under the checksum)."""
+    text = json.loads(line)
+    if not isinstance(text, str):
+        raise ValueError("the cache entry's source text is not a string")
+    return text
 
 
 class _DecodedOnUse(Mapping[str, Sequence[int]]):
@@ -433,8 +464,8 @@ def _frozen(cls: type[T], fields: dict[str, Any]) -> T:
 class _EventBuilder:
     """Rebuilds cached dates and events; equal partial dates are made once and shared."""
 
-    def __init__(self, texts: dict[str, str], name: str) -> None:
-        self.texts = texts
+    def __init__(self, sources: dict[str, Source], name: str) -> None:
+        self.sources = sources
         self.name = name
         self.partials: dict[int, PartialDate] = {}
 
@@ -465,7 +496,7 @@ class _EventBuilder:
 
     def event(self, ident: str, date: EventDate, row: list[Any]) -> Event:
         title, summary, place, participants, tags, location, passages = row
-        texts = self.texts
+        sources = self.sources
         built = [
             _frozen(Passage, {
                 "source_id": source_id,
@@ -474,7 +505,7 @@ class _EventBuilder:
                 "end": end_at,
                 "line": line,
                 "column": column,
-                "text": quote if verbatim else texts[source_id][start_at:end_at],
+                "text": quote if verbatim else sources[source_id].text[start_at:end_at],
                 "prefix": prefix,
                 "suffix": suffix,
                 "note": note,

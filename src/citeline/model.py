@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import overload
+from typing import Any, overload
 
 from citeline.lines import line_starts_of
 
@@ -154,6 +154,30 @@ class Source:
     @property
     def line_count(self) -> int:
         return len(self.line_starts)
+
+    @classmethod
+    def reading_text_later(cls, read_text: Callable[[], str], **fields: Any) -> Source:
+        """A source whose text is ``read_text()``, called the first time it is asked for.
+
+        ``fields`` are every field but ``text``, already checked (a cached
+        timeline's: its 1,000 texts need not be decoded for the first frame).
+        The source is otherwise like any other: equal, hashed and shown alike.
+        """
+        source = object.__new__(cls)
+        source.__dict__.update(fields)
+        source.__dict__["_read_text"] = read_text
+        return source
+
+    def __getattr__(self, name: str) -> Any:
+        # reached only for an attribute not set: the text of a source made by
+        # :meth:`reading_text_later`, not asked for yet (any thread may ask: both read it)
+        read_text = self.__dict__.get("_read_text") if name == "text" else None
+        if read_text is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        text = read_text()
+        self.__dict__["text"] = text  # (as a cached_property does: the fields stay frozen)
+        self.__dict__.pop("_read_text", None)
+        return text
 
 
 @dataclass(frozen=True)
