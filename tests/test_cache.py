@@ -76,12 +76,81 @@ def test_cache_lives_under_xdg_cache_home(folder: Path, _private_cache: Path) ->
     assert len(entries) == 1
     lines = entries[0].read_text(encoding="utf-8").split("\n")
     documents = [json.loads(line) for line in lines if line]  # plain JSON, no pickle
-    header, (ids, _dates, date_numbers), citing, *chunks, text = documents
+    header, table, citing, *chunks, text = documents
+    ids, _dates, date_numbers, years, _days, gap_texts, gap_numbers, *_span = table
     assert header["title"] == "Cache test"
     assert ids == ["arrival", "deal"] and len(date_numbers) == 2
+    assert years == [2021, 2021] and gap_texts == [] and gap_numbers == [-1, -1]
     assert citing == {"s": [0, 1]}
     assert header["event_count"] == sum(len(rows) for rows in chunks)
     assert text == SOURCE  # the one source's text, read from the entry on a warm start
+
+
+def _rewrite_table(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    """Change the entry's table and write the checksum to match (as only a deliberate
+    rewrite would): what is left to catch it is the table's own consistency."""
+    import zlib
+
+    entry = cache.entry_path(path)
+    header, table, *rest = entry.read_text(encoding="utf-8").split("\n")
+    table_row = json.loads(table)
+    change(table_row)
+    body = "\n".join([json.dumps(table_row, ensure_ascii=False), *rest])
+    document = json.loads(header)
+    document["checksum"] = zlib.crc32(body.encode("utf-8"))
+    entry.write_text(json.dumps(document) + "\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda table: table[2].__setitem__(0, len(table[1])),  # no such distinct date
+        lambda table: table[2].__setitem__(0, -1),
+        lambda table: table[6].__setitem__(1, 5),  # no such gap text
+        lambda table: table[6].__setitem__(1, -2),
+        lambda table: table[3].pop(),  # a year missing
+        lambda table: table[4].append(738000),  # a day too many
+    ],
+    ids=["date past", "date before", "gap past", "gap before", "year missing", "day more"],
+)
+def test_a_table_that_does_not_add_up_is_a_miss(folder: Path, change) -> None:  # type: ignore[no-untyped-def]
+    path, first = _warm(folder)
+    _rewrite_table(path, lambda table: None)
+    assert load(path, use_cache=True).from_cache  # (the rewrite itself keeps a good entry)
+    _rewrite_table(path, change)
+    result = load(path, use_cache=True)
+    assert not result.from_cache and result.timeline == first.timeline
+
+
+def test_a_cached_timeline_keeps_its_chronology_and_builds_a_date_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citeline.chronology import Chronology, chronology_of
+    from tests.test_pending_load import big_timeline
+
+    path = big_timeline(tmp_path, events=650)
+    first = load(path, use_cache=True)
+    remember(path, first)
+    built: list[object] = []
+    real = cache._EventBuilder.event_date
+
+    def building(self, row):  # type: ignore[no-untyped-def]
+        built.append(row)
+        return real(self, row)
+
+    monkeypatch.setattr(cache._EventBuilder, "event_date", building)
+    second = load(path, use_cache=True)
+    assert second.from_cache and built == []
+    worked_out = Chronology.of(first.timeline.dates)
+    assert any(worked_out.gaps) and len(set(worked_out.years)) > 1  # (a fair test)
+    assert second.timeline.chronology == worked_out == chronology_of(second.timeline)
+    assert first.timeline.chronology is None and chronology_of(first.timeline) == worked_out
+    dates = second.timeline.dates
+    assert dates[7] == first.timeline.dates[7] and len(built) == 1
+    assert dates[-3:] == first.timeline.dates[-3:]
+    assert dates == first.timeline.dates
+    assert len(built) == len(set(first.timeline.dates))  # each distinct date built once
+    assert second.timeline == first.timeline
 
 
 def test_changed_events_file_is_a_miss(folder: Path) -> None:
@@ -445,3 +514,4 @@ def test_a_partial_date_is_written_as_one_number_and_read_back(
 def test_a_number_that_is_no_partial_date_is_refused(number: int) -> None:
     with pytest.raises(ValueError):
         cache._EventBuilder({}, "events.yaml").partial(number)
+

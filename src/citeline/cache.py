@@ -3,8 +3,9 @@
 One file per events file under ``$XDG_CACHE_HOME/citeline`` (else
 ``~/.cache/citeline``), of JSON documents one per line: a header (the digest
 and stamp of the events file and of every source, the title, the sources,
-the checksum of the lines below), a table of every event's id and date, the
-events citing each source, the rest of each event (passages already
+the checksum of the lines below), a table of every event's id and date and
+of the timeline's :class:`~citeline.chronology.Chronology`, the events citing
+each source, the rest of each event (passages already
 anchored) in lines of :data:`CHUNK` events, then the text of each source, a
 line each. The header alone tells a stale entry.
 
@@ -37,9 +38,10 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from citeline import __version__
+from citeline.chronology import Chronology, chronology_of
 from citeline.collector import collector_paused
 from citeline.diagnostics import Diagnostic, Severity
 from citeline.model import (
@@ -61,7 +63,7 @@ from citeline.source_files import (
     stamp_of,
 )
 
-FORMAT = 8
+FORMAT = 9
 #: Events per line of an entry: what is decoded and built at once when one of them
 #: is first looked at (about a millisecond's work).
 CHUNK = 100
@@ -136,8 +138,10 @@ def _date_row(date: EventDate) -> list[Any]:
     return [_date(date.start), _date(date.end), date.qualifier, date.raw, date.is_interval]
 
 
-def _table(events: Sequence[Event]) -> list[Any]:
-    """The ids and dates of every event: ``[ids, distinct dates, each event's date]``."""
+def _table(events: Sequence[Event], chronology: Chronology) -> list[Any]:
+    """The ids and dates of every event, and the chronology: ``[ids, distinct dates,
+    each event's date, years, days, distinct gaps, each event's gap (-1: none), first
+    day, last day]``."""
     numbers: dict[EventDate, int] = {}
     distinct: list[list[Any]] = []
     date_numbers: list[int] = []
@@ -147,7 +151,16 @@ def _table(events: Sequence[Event]) -> list[Any]:
             number = numbers[event.date] = len(distinct)
             distinct.append(_date_row(event.date))
         date_numbers.append(number)
-    return [[e.id for e in events], distinct, date_numbers]
+    gap_numbers: dict[str, int] = {}
+    gaps = [
+        -1 if gap is None else gap_numbers.setdefault(gap, len(gap_numbers))
+        for gap in chronology.gaps
+    ]
+    return [
+        [e.id for e in events], distinct, date_numbers, list(chronology.years),
+        list(chronology.days), list(gap_numbers), gaps, chronology.first_day,
+        chronology.last_day,
+    ]
 
 
 def _event(event: Event) -> list[Any]:
@@ -225,7 +238,8 @@ def store(
     document["chunk"] = CHUNK
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     citing = timeline.citing if timeline.citing is not None else citing_indexes(events)
-    lines = [encode(_table(events)), encode(dict(citing))]  # (JSON never holds a raw newline)
+    table = _table(events, chronology_of(timeline))
+    lines = [encode(table), encode(dict(citing))]  # (JSON never holds a raw newline)
     lines += [
         encode([_event(e) for e in events[start:start + CHUNK]])
         for start in range(0, len(events), CHUNK)
@@ -371,13 +385,20 @@ def _rebuild(
             sources.append(Source.reading_text_later(
                 partial(_text_of_line, raw[starts[line] : starts[line + 1] - 1]), **fields
             ))
-    ids, distinct, date_numbers = json.loads(raw[starts[0] : starts[1] - 1])
-    builder = _EventBuilder({source.id: source for source in sources}, name)
-    dates = [builder.event_date(row) for row in distinct]
-    event_dates = tuple([dates[number] for number in date_numbers])
-    ids = tuple(ids)
-    if len(ids) != total or len(event_dates) != total:
+    (ids, distinct, date_numbers, years, days, gap_texts, gap_numbers, first_day,
+     last_day) = json.loads(raw[starts[0] : starts[1] - 1])
+    if not all(len(column) == total for column in (ids, date_numbers, years, days, gap_numbers)):
         return None
+    if total and (min(date_numbers) < 0 or max(date_numbers) >= len(distinct)):
+        return None
+    if total and (min(gap_numbers) < -1 or max(gap_numbers) >= len(gap_texts)):
+        return None
+    builder = _EventBuilder({source.id: source for source in sources}, name)
+    event_dates = _DatesBuiltOnUse(distinct, date_numbers, builder.event_date)
+    ids = tuple(ids)
+    chronology = Chronology(
+        years, days, [None if n < 0 else gap_texts[n] for n in gap_numbers], first_day, last_day
+    )
 
     def build(chunk: int) -> list[Event]:
         # (with the collector running, building every event of 100,000 took 2.6 s
@@ -407,9 +428,59 @@ def _rebuild(
     )
     events = LazyEvents(ids, event_dates, size, build)
     timeline = Timeline(
-        document["title"], events, tuple(sources), events_path, _DecodedOnUse(citing)
+        document["title"], events, tuple(sources), events_path, _DecodedOnUse(citing),
+        chronology,
     )
     return timeline, diagnostics
+
+
+class _DatesBuiltOnUse(Sequence[EventDate]):
+    """Each event's date, built the first time it is asked for, once per distinct date.
+
+    The browser's first frame needs the dates of the events on screen only (the
+    chronology is kept apart): at 100,000 events building them all took 82 ms.
+    Any thread may ask (two at once may both build a date: equal, either is kept).
+    """
+
+    __slots__ = ("_build", "_built", "_numbers", "_rows")
+
+    def __init__(
+        self, rows: list[Any], numbers: list[int], build: Callable[[list[Any]], EventDate]
+    ) -> None:
+        self._rows = rows
+        self._numbers = numbers
+        self._build = build
+        self._built: list[EventDate | None] = [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._numbers)
+
+    def _date(self, number: int) -> EventDate:
+        date = self._built[number]
+        if date is None:
+            date = self._built[number] = self._build(self._rows[number])
+        return date
+
+    @overload
+    def __getitem__(self, index: int) -> EventDate: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[EventDate, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> EventDate | tuple[EventDate, ...]:
+        if isinstance(index, slice):
+            return tuple(self._date(number) for number in self._numbers[index])
+        return self._date(self._numbers[index])
+
+    def __iter__(self) -> Iterator[EventDate]:
+        return map(self._date, self._numbers)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _text_of_line(line: bytes) -> str:

@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, overload
+from typing import TYPE_CHECKING, Any, overload
 
 from citeline.lines import line_starts_of
+
+if TYPE_CHECKING:
+    from citeline.chronology import Chronology
 
 
 class Precision(StrEnum):
@@ -346,7 +349,9 @@ class Timeline:
     (built as they are looked at); :attr:`ids` and :attr:`dates` never build
     an event. ``citing``, when known, holds the index of every event citing
     each source (by source id, in timeline order): the passages quoting a
-    source are then found without looking at every event.
+    source are then found without looking at every event. ``chronology``,
+    when known (a cached timeline's), is what the dates say in order (see
+    :func:`citeline.chronology.chronology_of`).
     """
 
     title: str
@@ -354,6 +359,7 @@ class Timeline:
     sources: tuple[Source, ...]
     events_file: Path | None = None
     citing: Mapping[str, Sequence[int]] | None = field(default=None, compare=False, repr=False)
+    chronology: Chronology | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def ids(self) -> Sequence[str]:

@@ -1,8 +1,9 @@
 """The rows of the timeline list: year headings, events and the gaps between them.
 
 :class:`TimelineRows` holds what every row shows for one timeline, worked out
-once per timeline: the year of each event, and the gap between each event
-and the next (date texts are formatted the first time a row is drawn). A
+once per timeline from its :class:`~citeline.chronology.Chronology`: the year
+of each event, and the gap between each event and the next (date texts are
+formatted the first time a row is drawn). A
 list of rows, for the whole timeline or for the hits of a search, is then a
 cheap walk over integers (:class:`Rows`), and the widget only looks rows up
 while rendering the visible ones.
@@ -13,7 +14,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
-from citeline.dates import describe_gap, format_date
+from citeline.chronology import chronology_of
+from citeline.dates import format_date
 from citeline.model import Event, Timeline
 
 #: Row kinds.
@@ -68,52 +70,17 @@ class TimelineRows:
 
     def __init__(self, timeline: Timeline) -> None:
         self.timeline = timeline
-        dates = timeline.dates  # (not the events: a cached timeline builds those lazily)
-        count = len(dates)
-        years = [0] * count
+        # (not the events: a cached timeline builds those lazily, nor its dates: it kept
+        # its chronology)
+        chronology = chronology_of(timeline)
+        count = len(chronology.years)
+        self._years = chronology.years
         #: ``gaps[i]``: the gap between event ``i - 1`` and event ``i`` (``None``: none shown)
-        gaps: list[str | None] = [None] * count
-        #: each event's day on the axis (see :meth:`axis_days`)
-        anchors = [0] * count
-        # by the id of a date object (a cached timeline shares equal dates, and events
-        # follow each other in date order): the first and last days, the gaps between two
-        firsts: dict[int, int] = {}
-        lasts: dict[int, int] = {}
-        between: dict[tuple[int, int], str | None] = {}
-        ends: list[int] = []  # the last day of every date with an end
-        previous = None
-        for index, date in enumerate(dates):  # one pass: this runs as the browser opens
-            start, end = date.start, date.end
-            if end is not None:
-                last = lasts.get(id(end))
-                if last is None:
-                    last = lasts[id(end)] = end.last_day().toordinal()
-                ends.append(last)
-            if start is not None:
-                years[index] = start.year
-                first = firsts.get(id(start))
-                if first is None:
-                    first = firsts[id(start)] = start.first_day().toordinal()
-                anchors[index] = first
-            else:
-                years[index] = end.year  # type: ignore[union-attr]
-                anchors[index] = last
-            if previous is not None:
-                pair = (id(previous.end), id(start))
-                gap = between.get(pair, "")
-                if gap == "":
-                    gap = between[pair] = describe_gap(previous, date)
-                gaps[index] = gap
-            previous = date
-        self._years = years
-        self._gaps = gaps
+        self._gaps = chronology.gaps
         self._dates: list[str | None] = [None] * count
         self._all: Rows | None = None
-        # (the anchors and the ends hold every first and last day of the timeline)
-        self._axis_days: tuple[list[int], int, int] | None = (
-            (anchors, min(min(anchors), min(ends, default=anchors[0])),
-             max(max(anchors), max(ends, default=anchors[0])))
-            if count else None
+        self._axis_days: tuple[Sequence[int], int, int] | None = (
+            (chronology.days, chronology.first_day, chronology.last_day) if count else None
         )
 
     def year(self, index: int) -> int:
@@ -129,7 +96,7 @@ class TimelineRows:
             text = self._dates[index] = format_date(self.timeline.dates[index])
         return text
 
-    def axis_days(self) -> tuple[list[int], int, int] | None:
+    def axis_days(self) -> tuple[Sequence[int], int, int] | None:
         """For the time axis: each event's day (its first, or its last when open at the
         start) as a proleptic ordinal, and the first and last day of the timeline.
 
