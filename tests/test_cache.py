@@ -515,3 +515,38 @@ def test_a_number_that_is_no_partial_date_is_refused(number: int) -> None:
     with pytest.raises(ValueError):
         cache._EventBuilder({}, "events.yaml").partial(number)
 
+
+def test_a_stamp_is_taken_only_of_a_regular_file_below_the_folder_through_no_link(
+    tmp_path: Path,
+) -> None:
+    from citeline.source_files import stamp_below, stamp_of
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("text", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("text", encoding="utf-8")
+    root = tmp_path / "sub"
+    assert stamp_below(root, "a.txt") == stamp_of(os.stat(root / "a.txt"))
+    assert stamp_below(root, "./a.txt") == stamp_below(root, "a.txt")
+    (root / "link.txt").symlink_to(root / "a.txt")
+    (root / "folder-link").symlink_to(root)
+    for written in ["link.txt", "folder-link/a.txt", "missing.txt", ".", "../outside.txt",
+                    str(root / "a.txt"), "a.txt/..", "a\x00.txt", "a.txt/b.txt"]:
+        assert stamp_below(root, written) is None, written
+    # the folders found real are remembered for the next names, and only those
+    (root / "deep").mkdir()
+    (root / "deep" / "b.txt").write_text("more", encoding="utf-8")
+    folders: set[str] = set()
+    assert stamp_below(root, "deep/b.txt", folders) == stamp_of(os.stat(root / "deep/b.txt"))
+    assert folders == {os.path.join(os.path.realpath(root), "deep")}
+    assert stamp_below(root, "folder-link/a.txt", folders) is None
+    assert stamp_below(root, "deep/../a.txt", folders) is not None  # (normalised: a.txt)
+
+
+def test_a_source_turned_into_a_link_is_read_and_refused(folder: Path) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, _ = _warm(folder)
+    (folder / "s.txt").rename(folder / "real.txt")
+    (folder / "s.txt").symlink_to(folder / "real.txt")  # the same file, now through a link
+    result = load(path, use_cache=True)
+    assert not result.from_cache and result.timeline is None
+    assert any("symbolic link" in d.message for d in result.diagnostics)

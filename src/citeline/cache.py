@@ -59,7 +59,7 @@ from citeline.source_files import (
     SourceFileError,
     Stamp,
     read_source,
-    resolve_source_path,
+    stamp_below,
     stamp_of,
 )
 
@@ -335,12 +335,12 @@ def _rebuild(
     entries = document["sources"]
     # each source as (its path, its text when read now: its stamp did not vouch for it)
     checked: list[tuple[Path, str | None]] = []
+    folders: set[str] = set()  # the sources' folders, known to be no links
     for number, entry in enumerate(entries):
         if progress is not None and not number % SOURCES_PER_REPORT:
             progress(PHASE, READ_SHARE + (SOURCES_SHARE - READ_SHARE) * number / len(entries))
-        path = resolve_source_path(root, entry["file"])
-        if _vouches(entry["stamp"], _current_stamp(path)):
-            checked.append((path, None))
+        if _vouches(entry["stamp"], stamp_below(root, entry["file"], folders)):
+            checked.append((root / entry["file"], None))
             continue
         read = read_source(root, entry["file"])
         if digest(read.text) != entry["digest"]:

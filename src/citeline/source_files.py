@@ -105,6 +105,43 @@ def _goes_through_link(real_root: str, relative: str) -> bool:
     return False
 
 
+def stamp_below(root: Path, written: str, folders: set[str] | None = None) -> Stamp | None:
+    """The stamp of the regular file ``written`` names below ``root``, reached through
+    no symbolic link; ``None`` for anything else (missing, a link, a folder...).
+
+    For a name checked before (by :func:`resolve_source_path`, when it was
+    read): one ``lstat`` per part, the last of them the file's own, which is
+    all a warm start needs to know a source it cached is unchanged. Folders
+    found real (no link) are added to ``folders``, and not looked at again
+    for the next name given the same set (the sources of a timeline share a
+    few folders).
+    """
+    if os.path.isabs(written):
+        return None
+    parts = [part for part in os.path.normpath(written).split(os.sep) if part not in ("", ".")]
+    if not parts or ".." in parts:  # (normpath keeps a ".." only where it climbs out)
+        return None
+    current = _real_root(str(root))
+    for number, part in enumerate(parts, 1):
+        current = os.path.join(current, part)
+        if number < len(parts) and folders is not None and current in folders:
+            continue
+        try:
+            info = os.lstat(current)
+        except (OSError, ValueError):
+            return None
+        if stat.S_ISLNK(info.st_mode):
+            return None
+        if number < len(parts):
+            if not stat.S_ISDIR(info.st_mode):
+                return None
+            if folders is not None:
+                folders.add(current)
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return stamp_of(info)
+
+
 def read_source(root: Path, written: str) -> SourceText:
     """Read and decode the source file named by ``written``."""
     path = resolve_source_path(root, written)
