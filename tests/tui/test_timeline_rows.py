@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from citeline.dates import describe_gap, format_date
 from citeline.model import Timeline
 from citeline.tui.timeline_rows import EVENT, GAP, YEAR, TimelineRows, rows_for, year_of
@@ -110,3 +113,19 @@ def test_axis_days_of_open_intervals_and_shared_dates() -> None:
     )
     assert [rows.year(i) for i in range(4)] == [1999, 2001, 2001, 2003]
     assert TimelineRows(Timeline("empty", (), ())).axis_days() is None
+
+
+@given(
+    first=st.integers(1, 800_000),
+    span=st.integers(1, 50_000),
+    width=st.integers(4, 400),
+    offsets=st.lists(st.integers(-100, 50_100), max_size=60),
+)
+def test_the_axis_places_many_days_as_it_places_each(
+    first: int, span: int, width: int, offsets: list[int]
+) -> None:
+    from citeline.tui.widgets.time_axis import AxisScale
+
+    scale = AxisScale(first, first + span, width)
+    days = [first + offset for offset in offsets]
+    assert scale.columns_of(days) == [scale.column_of(day) for day in days]

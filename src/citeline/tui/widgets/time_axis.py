@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as _dt
 from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -57,6 +59,14 @@ class AxisScale:
         """The column of a day given as a proleptic ordinal."""
         fraction = (ordinal - self.first) / (self.last - self.first)
         return max(0, min(self.width - 1, round(fraction * (self.width - 1))))
+
+    def columns_of(self, ordinals: Sequence[int]) -> list[int]:
+        """:meth:`column_of` each day, in one pass (one per event as the browser opens)."""
+        first, span, last_column = self.first, self.last - self.first, self.width - 1
+        columns = [round((ordinal - first) / span * last_column) for ordinal in ordinals]
+        if columns and (min(columns) < 0 or max(columns) > last_column):
+            columns = [max(0, min(last_column, column)) for column in columns]
+        return columns
 
     def day(self, column: int) -> _dt.date:
         fraction = column / max(1, self.width - 1)
@@ -123,17 +133,10 @@ class TimeAxis(Widget):
             return
         days = rows_for(self._timeline).axis_days()
         assert days is not None
-        column_of = self._scale.column_of
-        columns: dict[int, int] = {}  # by day: many events share one
-        starts = self._starts
-        for day in days[0]:
-            column = columns.get(day)
-            if column is None:
-                column = columns[day] = column_of(day)
-            starts.append(column)
+        self._starts = starts = self._scale.columns_of(days[0])
         counts = self._counts
-        for column in starts:
-            counts[column] += 1
+        for column, count in Counter(starts).items():
+            counts[column] = count
 
     def watch_selected(self) -> None:
         self.refresh(Region(0, 1, self.size.width, 1))  # only the marks row changes
