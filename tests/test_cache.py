@@ -550,3 +550,58 @@ def test_a_source_turned_into_a_link_is_read_and_refused(folder: Path) -> None:
     result = load(path, use_cache=True)
     assert not result.from_cache and result.timeline is None
     assert any("symbolic link" in d.message for d in result.diagnostics)
+
+
+def _touch_long_ago(*paths: Path) -> None:
+    """A new modification time for unchanged files, well before any load of them."""
+    for path in paths:
+        then = path.stat().st_mtime_ns - 30 * 10**9
+        os.utime(path, ns=(then, then))
+
+
+def test_files_found_unchanged_by_content_are_known_by_their_new_stamps_next_time(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events, source = folder / "events.yaml", folder / "s.txt"
+    _age(events, source)
+    path, first = _warm(folder)
+    _touch_long_ago(events, source)  # (as a copy, a checkout or a touch does)
+    digested = _count_digests(monkeypatch)
+    second = load(path, use_cache=True)
+    assert second.from_cache and sorted(digested) == sorted([EVENTS, SOURCE])
+    assert second.cache_hit is not None
+    assert set(second.cache_hit.checked) == {os.path.normpath(events), os.path.normpath(source)}
+    assert second.worth_remembering
+    remember(path, second)
+    digested.clear()
+    third = load(path, use_cache=True)
+    assert third.from_cache and digested == []  # both known by their stamps again
+    assert not third.worth_remembering  # (nothing to write)
+    assert third.timeline == first.timeline
+
+
+def test_a_stamp_from_just_before_the_load_is_not_trusted_when_restamping(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, _ = _warm(folder)
+    os.utime(folder / "s.txt")  # touched just now: a rewrite within the tick could follow
+    second = load(path, use_cache=True)
+    remember(path, second)
+    header = json.loads(cache.entry_path(path).read_text(encoding="utf-8").split("\n")[0])
+    assert header["sources"][0]["stamp"] is None and header["events_stamp"] is not None
+    digested = _count_digests(monkeypatch)
+    assert load(path, use_cache=True).from_cache and digested == [SOURCE]
+
+
+def test_restamping_leaves_an_entry_replaced_meanwhile_alone(folder: Path) -> None:
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, _ = _warm(folder)
+    _touch_long_ago(folder / "s.txt")
+    second = load(path, use_cache=True)
+    assert second.worth_remembering
+    path.write_text(EVENTS.replace("A deal", "Another deal"), encoding="utf-8")
+    remember(path, load(path, use_cache=True))  # another start caches the new text
+    replaced = cache.entry_path(path).read_bytes()
+    remember(path, second)  # the first start's restamp comes late
+    assert cache.entry_path(path).read_bytes() == replaced

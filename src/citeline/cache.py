@@ -38,7 +38,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from citeline import __version__
 from citeline.chronology import Chronology, chronology_of
@@ -258,6 +258,46 @@ def store(
         pass
 
 
+def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
+    """Let the stamps of the files a hit found unchanged by their content vouch for
+    them at the next start; any failure is ignored.
+
+    A file touched (or copied, or checked out again) keeps its text but not
+    its stamp: without this, every start would read and digest it again.
+    Only the header is rewritten, and only if the entry is still the one of
+    the hit (the same key and checksum: another process may have replaced it
+    since). A stamp taken within :data:`RACY_NS` of the load is not trusted.
+    """
+    from citeline.export.atomic import write_atomic
+
+    if not hit.checked:
+        return
+    try:
+        path = entry_path(events_path)
+        raw = path.read_bytes()
+        end = raw.find(b"\n")
+        if end == -1:
+            return
+        document = json.loads(raw[:end])
+        if not isinstance(document, dict) or any(
+            document.get(key) != value for key, value in _identity(events_path, name).items()
+        ):
+            return
+        if (document["events_digest"], document["checksum"]) != (hit.events_digest, hit.checksum):
+            return
+        stamp = hit.checked.get(os.path.normpath(events_path))
+        if stamp is not None:
+            document["events_stamp"] = _trusted(stamp, started_ns)
+        for source, entry in zip(hit.timeline.sources, document["sources"], strict=True):
+            stamp = hit.checked.get(os.path.normpath(source.path))
+            if stamp is not None:
+                entry["stamp"] = _trusted(stamp, started_ns)
+        header = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        write_atomic(path, header.encode("utf-8") + raw[end:])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+
+
 # -- reading -------------------------------------------------------------------
 
 
@@ -273,18 +313,33 @@ READ_SHARE, SOURCES_SHARE = 0.15, 0.6
 SOURCES_PER_REPORT = 64
 
 
+class Hit(NamedTuple):
+    """A timeline found in the cache."""
+
+    timeline: Timeline
+    diagnostics: tuple[Diagnostic, ...]
+    #: the digest of the events file's text (the entry's key)
+    events_digest: str
+    #: the stamp of each file the entry's stamp did not vouch for, found unchanged
+    #: by its content (by normalised path): see :func:`restamp`
+    checked: dict[str, Stamp]
+    #: the checksum of the entry's lines below its header
+    checksum: int
+
+
 def lookup(
     events_path: Path,
     name: str,
     events_digest: Callable[[], str | None],
     progress: Progress | None = None,
     long_lived: bool = False,
-) -> tuple[Timeline, tuple[Diagnostic, ...], str] | None:
-    """The cached timeline for exactly these files, its diagnostics and key, or ``None``.
+) -> Hit | None:
+    """The cached timeline for exactly these files, or ``None``.
 
     A file whose stamp is what the entry trusts is taken as unchanged; any
     other is compared by the digest of its text (``events_digest()`` for the
-    events file, which is only called then). ``progress`` hears how far the
+    events file, which is only called then), and its stamp kept in the hit's
+    ``checked`` for :func:`restamp`. ``progress`` hears how far the
     reading is, the sources included (what it raises ends the lookup). The events are built as
     they are looked at, with the garbage collector paused, and with
     ``long_lived`` (a browser's timeline) frozen out of its sight.
@@ -302,14 +357,17 @@ def lookup(
         for key, value in _identity(events_path, name).items():
             if document.get(key) != value:
                 return None
-        if not _vouches(document["events_stamp"], _current_stamp(events_path)) and (
-            events_digest() != document["events_digest"]
-        ):
-            return None
-        rebuilt = _rebuild(events_path, name, document, raw, end, progress, long_lived)
+        checked: dict[str, Stamp] = {}
+        stamp = _current_stamp(events_path)  # (taken before the text is read for its digest)
+        if not _vouches(document["events_stamp"], stamp):
+            if events_digest() != document["events_digest"]:
+                return None
+            if stamp is not None:
+                checked[os.path.normpath(events_path)] = stamp
+        rebuilt = _rebuild(events_path, name, document, raw, end, progress, long_lived, checked)
         if rebuilt is None:
             return None
-        return (*rebuilt, document["events_digest"])
+        return Hit(*rebuilt, document["events_digest"], checked, document["checksum"])
     except (OSError, ValueError, KeyError, TypeError, IndexError, SourceFileError):
         return None
 
@@ -322,11 +380,13 @@ def _rebuild(
     end: int,
     progress: Progress | None,
     long_lived: bool,
+    checked: dict[str, Stamp],
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
     """The timeline of an entry whose header is ``document``; the rest follows ``end``.
 
     Every source is known unchanged by its stamp (its text is then taken
-    from the entry when first asked for) or by the digest of its text, the
+    from the entry when first asked for) or by the digest of its text (its
+    stamp then goes into ``checked``), the
     lines below the header are checked against the checksum, and the table
     of ids and dates is decoded; the events are built as they are looked at
     (see :class:`~citeline.model.LazyEvents`).
@@ -334,18 +394,19 @@ def _rebuild(
     root = events_path.parent
     entries = document["sources"]
     # each source as (its path, its text when read now: its stamp did not vouch for it)
-    checked: list[tuple[Path, str | None]] = []
+    found: list[tuple[Path, str | None]] = []
     folders: set[str] = set()  # the sources' folders, known to be no links
     for number, entry in enumerate(entries):
         if progress is not None and not number % SOURCES_PER_REPORT:
             progress(PHASE, READ_SHARE + (SOURCES_SHARE - READ_SHARE) * number / len(entries))
         if _vouches(entry["stamp"], stamp_below(root, entry["file"], folders)):
-            checked.append((root / entry["file"], None))
+            found.append((root / entry["file"], None))
             continue
         read = read_source(root, entry["file"])
         if digest(read.text) != entry["digest"]:
             return None
-        checked.append((read.path, read.text))
+        found.append((read.path, read.text))
+        checked[os.path.normpath(read.path)] = read.stamp
     if progress is not None:
         progress(PHASE, SOURCES_SHARE)
     body = end + 1
@@ -367,7 +428,7 @@ def _rebuild(
     if starts[-1] != len(raw):
         return None
     sources: list[Source] = []
-    for number, (entry, (path, text)) in enumerate(zip(entries, checked, strict=True)):
+    for number, (entry, (path, text)) in enumerate(zip(entries, found, strict=True)):
         fields = {
             "id": entry["id"],
             "file": entry["file"],
@@ -415,10 +476,10 @@ def _rebuild(
     citing_line = raw[starts[1] : starts[2] - 1]  # (not the whole entry: kept for long)
 
     def citing() -> dict[str, list[int]]:
-        found = json.loads(citing_line)
-        if not isinstance(found, dict):
+        mapping = json.loads(citing_line)
+        if not isinstance(mapping, dict):
             raise ValueError("the cache entry's citing events are not a mapping")
-        return found
+        return mapping
 
     if progress is not None:
         progress(PHASE, 1.0)
@@ -601,4 +662,4 @@ class _EventBuilder:
         })
 
 
-__all__ = ["cache_dir", "digest", "enabled", "entry_path", "lookup", "store"]
+__all__ = ["Hit", "cache_dir", "digest", "enabled", "entry_path", "lookup", "restamp", "store"]

@@ -98,6 +98,17 @@ class LoadResult:
     stamps: dict[str, Stamp] = field(default_factory=dict, repr=False, compare=False)
     #: ``time.time_ns()`` when the load began (stamps newer than that are not trusted)
     started_ns: int = 0
+    #: how the cache gave the timeline (``from_cache``), for :func:`remember`
+    cache_hit: cache.Hit | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def worth_remembering(self) -> bool:
+        """Whether :func:`remember` has anything to write for this load: a valid
+        timeline checked now, or one from the cache some of whose files were
+        known unchanged by their content, not their stamp."""
+        if self.timeline is None or self.events_digest is None:
+            return False
+        return not self.from_cache or bool(self.cache_hit and self.cache_hit.checked)
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -147,9 +158,11 @@ def _load(
     if use_cache and cache.enabled():
         hit = cache.lookup(path, name, lambda: events_file.digest, progress, long_lived)
         if hit is not None:
-            timeline, diagnostics, key = hit
-            sources = tuple(s.path for s in timeline.sources)
-            return LoadResult(timeline, diagnostics, sources, events_digest=key, from_cache=True)
+            sources = tuple(s.path for s in hit.timeline.sources)
+            return LoadResult(
+                hit.timeline, hit.diagnostics, sources, events_digest=hit.events_digest,
+                from_cache=True, started_ns=started_ns, cache_hit=hit,
+            )
     data = events_file.data
     if isinstance(data, Diagnostic):
         return LoadResult(None, (data,), unreadable=True)
@@ -189,15 +202,21 @@ class _EventsFile:
 
 
 def remember(path: Path | str, result: LoadResult, display_name: str | None = None) -> None:
-    """Cache a valid, freshly checked timeline for the next start (errors ignored)."""
-    if result.timeline is None or result.from_cache or result.events_digest is None:
+    """Cache a valid, freshly checked timeline for the next start; for one the cache
+    gave, let the stamps of the files found unchanged by their content vouch for them
+    next time (see :func:`citeline.cache.restamp`). Errors are ignored."""
+    if not result.worth_remembering or not cache.enabled():
         return
-    if cache.enabled():
-        path = Path(path)
-        cache.store(
-            path, display_name or str(path), result.events_digest, result.timeline,
-            result.diagnostics, result.stamps, result.started_ns,
-        )
+    path = Path(path)
+    name = display_name or str(path)
+    if result.cache_hit is not None:
+        cache.restamp(path, name, result.cache_hit, result.started_ns)
+        return
+    assert result.timeline is not None and result.events_digest is not None
+    cache.store(
+        path, name, result.events_digest, result.timeline, result.diagnostics,
+        result.stamps, result.started_ns,
+    )
 
 
 def _read_events_file(path: Path, name: str) -> tuple[str | Diagnostic, Stamp | None]:

@@ -59,3 +59,38 @@ async def test_the_first_frame_builds_only_the_events_on_screen(
         assert app.main_screen.timeline_list.visible_event_count == len(
             [e for e in fresh.timeline.events if "item 399." in e.passages[0].quote]
         )
+
+
+async def test_after_a_start_that_checked_files_by_content_the_next_knows_them_by_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from citeline.tui import app as app_module
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(app_module, "REMEMBER_IDLE", 0.05)
+    path = big_timeline(tmp_path, events=50)
+    files = [path, *sorted(tmp_path.glob("s*.txt"))]
+    for file in files:  # written long before the first load
+        then = file.stat().st_mtime_ns - 120 * 10**9
+        os.utime(file, ns=(then, then))
+    remember(path, load(path, use_cache=True))
+    for file in files:  # then touched (a checkout, a copy): same texts, new stamps
+        then = file.stat().st_mtime_ns + 60 * 10**9
+        os.utime(file, ns=(then, then))
+    result = load(path, use_cache=True, long_lived=True)
+    assert result.from_cache and result.cache_hit is not None
+    assert len(result.cache_hit.checked) == len(files)
+    entry = cache.entry_path(path)
+    before = entry.read_bytes()
+    app = make_app(result.timeline, path, watch=False, load_result=result)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(100):  # the browser rewrites the entry's header once the user pauses
+            await pilot.pause(0.02)
+            if entry.read_bytes() != before:
+                break
+    after = entry.read_bytes()
+    assert after != before and after.split(b"\n")[1:] == before.split(b"\n")[1:]
+    again = load(path, use_cache=True)
+    assert again.from_cache and again.cache_hit is not None and again.cache_hit.checked == {}

@@ -18,15 +18,16 @@ _NEW_FILE_MODE = 0o666  # reduced by the process umask, as for any new file
 _ATTEMPTS = 100
 
 
-def write_atomic(path: Path | str, text: str) -> None:
-    """Write ``text`` as UTF-8 to ``path``, replacing any existing file whole.
+def write_atomic(path: Path | str, text: str | bytes) -> None:
+    """Write ``text`` as UTF-8 (or bytes as they are) to ``path``, replacing any
+    existing file whole.
 
     Newlines are written exactly as given (no translation), so CRLF text such
     as iCalendar stays CRLF. An existing file keeps its permission bits. A
     symlink is followed: the file it points to is replaced, not the link.
     """
     target = Path(os.path.realpath(path))
-    data = text.encode("utf-8")
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
     mode = _existing_mode(target)
     fd, temp = _create_temp(target)
     try:

@@ -114,7 +114,7 @@ class CitelineApp(App[int]):
         #: held by whoever runs heavy work on a thread, so that two never run at once: each
         #: holds the interpreter lock most of the time, and the keys would wait on both
         self.background_work = asyncio.Lock()
-        self._unremembered: LoadResult | None = None  # checked, not cached yet
+        self._unremembered: LoadResult | None = None  # to cache (or restamp), not yet
 
     def run(self, *args: Any, **kwargs: Any) -> int | None:
         """Run the browser, the frames written out without waiting (:data:`SWITCH_INTERVAL`)."""
@@ -214,7 +214,7 @@ class CitelineApp(App[int]):
             return
         self.last_input = time.monotonic()
         self.history.visit(Place("timeline", selected.id if selected else None))
-        if self._load_result is not None and not self._load_result.from_cache:
+        if self._load_result is not None and self._load_result.worth_remembering:
             self._unremembered = self._load_result
             self._remember()
         self.call_after_refresh(self._freeze_timeline)
@@ -305,7 +305,8 @@ class CitelineApp(App[int]):
     @work(group="cache")
     async def _remember(self) -> None:
         """Cache the freshly checked timeline (``_unremembered``) off the UI thread,
-        once the user pauses.
+        once the user pauses (for a cached one whose files were known unchanged by
+        their content, not their stamp, the entry's stamps are brought up to date).
 
         Writing the cache holds the interpreter lock most of the time (building
         the document, then encoding it all in one call: about 2 s at 100,000
