@@ -310,3 +310,36 @@ def test_the_browser_runs_with_a_short_switch_interval(
     make_flow_app(flow_dir).run()
     assert seen == [app_module.SWITCH_INTERVAL] and before > app_module.SWITCH_INTERVAL
     assert sys.getswitchinterval() == before
+
+
+def test_the_lookups_are_built_with_the_collector_paused_then_frozen() -> None:
+    """At 100,000 events the lookups are 240,000 tuples: the collections they set off
+    while being made took up to 0.1 s each, and the keys pressed then waited."""
+    import gc
+
+    from citeline.tui.screens import main_screen
+
+    collector_on: list[bool] = []
+
+    class Probe:
+        def index_of(self, _event_id: str) -> None:
+            collector_on.append(gc.isenabled())
+
+        def event(self, _event_id: str) -> None:
+            collector_on.append(gc.isenabled())
+
+        def index_citations(self) -> None:
+            collector_on.append(gc.isenabled())
+
+    was_enabled = gc.isenabled()
+    gc.enable()
+    frozen = gc.get_freeze_count()
+    kept = [[number] for number in range(1000)]  # alive as the lookups are done
+    try:
+        main_screen._build_lookups(Probe())  # type: ignore[arg-type]
+        assert collector_on == [False, False, False] and gc.isenabled()
+        assert gc.get_freeze_count() >= frozen + len(kept)
+    finally:
+        gc.unfreeze()
+        if not was_enabled:
+            gc.disable()
