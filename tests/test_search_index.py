@@ -56,6 +56,25 @@ def test_every_query_in_a_session_matches_a_fresh_scan(queries: list[str]) -> No
         assert index.search(query) == _naive(timeline, query), query
 
 
+@settings(max_examples=60, deadline=None)
+@given(QUERIES)
+def test_the_candidate_count_is_what_the_next_search_looks_at(queries: list[str]) -> None:
+    """What the browser expects a query to cost, before it runs it: all events, or the
+    last query's hits when the new one only adds letters or words."""
+    timeline = _timeline(40)
+    index = SearchIndex(timeline)
+    index.build()
+    last: tuple[tuple[str, ...], int] | None = None
+    for query in queries:
+        terms = terms_of(query)
+        narrows = last is not None and all(any(old in new for new in terms) for old in last[0])
+        expected = last[1] if narrows and last is not None else 40
+        assert index.candidate_count(query) == expected, query
+        hits = index.search(query)
+        if terms:
+            last = (terms, len(hits))
+
+
 def test_typing_a_word_letter_by_letter_narrows_the_hits() -> None:
     timeline = _timeline(60)
     index = SearchIndex(timeline)

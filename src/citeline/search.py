@@ -85,17 +85,26 @@ class SearchIndex:
             assert haystacks is not None
         return haystacks
 
+    def _candidates(self, terms: tuple[str, ...], count: int) -> list[int] | range:
+        """The events a query of ``terms`` can match among ``count``: the last query's
+        hits when it only adds letters or words, else all of them."""
+        if self._last is not None:
+            last_terms, last_hits = self._last
+            if all(any(old in new for new in terms) for old in last_terms):
+                return last_hits
+        return range(count)
+
+    def candidate_count(self, query: str) -> int:
+        """How many events :meth:`search` would look at for ``query`` (what it costs)."""
+        return len(self._candidates(terms_of(query), len(self._timeline.events)))
+
     def search(self, query: str) -> list[int]:
         """Indexes (into ``timeline.events``) of the events matching every word."""
         terms = terms_of(query)
         haystacks = self._ensure()
         if not terms:
             return list(range(len(haystacks)))
-        candidates: list[int] | range = range(len(haystacks))
-        if self._last is not None:
-            last_terms, last_hits = self._last
-            if all(any(old in new for new in terms) for old in last_terms):
-                candidates = last_hits
+        candidates = self._candidates(terms, len(haystacks))
         first, *rest = terms
         if not rest:
             hits = [i for i in candidates if first in haystacks[i]]

@@ -260,3 +260,51 @@ async def test_enter_or_esc_on_a_waiting_query(flow_dir: Path, monkeypatch) -> N
         assert screen.timeline_list.visible_event_count == 2
         assert isinstance(app.focused, TimelineList) and selected_id(app) == "treaty"
         assert "2 of 4 events match treaty" in screen_text(app)
+
+
+async def test_after_a_slow_filter_the_typing_shows_first_and_filters_once(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    """At 100,000 events a query of a letter or two takes 60-100 ms to filter: the next
+    characters then show at once, and those typed meanwhile are filtered together."""
+    from textual import events
+
+    from citeline.search import SearchIndex
+    from citeline.tui.screens import main_screen
+
+    searched: list[str] = []
+    real = SearchIndex.search
+
+    def counting(self, query: str):  # type: ignore[no-untyped-def]
+        searched.append(query)
+        return real(self, query)
+
+    monkeypatch.setattr(SearchIndex, "search", counting)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.main_screen
+        await pilot.press("/", "t")
+        await pilot.pause()
+        assert searched == ["t"]  # fast: filtered in the same frame, as always
+        monkeypatch.setattr(main_screen, "SLOW_FILTER", -1.0)  # every filter now slow
+        for char in "reaty":  # queued at once, as a fast typist's
+            app.post_message(events.Key(char, char))
+        await pilot.pause()
+        assert app.query_one(SearchBar).value == "treaty" and not screen.search_waiting
+        assert searched == ["t", "treaty"]  # once, for the query the characters make
+        assert screen.timeline_list.visible_event_count == 2
+        assert "2 of 4 events match treaty" in screen_text(app)
+        # a character typed and Esc straight after: nothing is filtered late
+        for key, char in (("x", "x"), ("escape", None)):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert screen.timeline_list.visible_event_count == 4 and not screen.search_waiting
+        assert searched == ["t", "treaty"]
+        # Enter straight after a character: the hits of the whole query, at once
+        await pilot.press("/", *"treat")
+        for key, char in (("y", "y"), ("enter", "\r")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert searched[-1] == "treaty"
+        assert screen.timeline_list.visible_event_count == 2
+        assert isinstance(app.focused, TimelineList) and selected_id(app) == "treaty"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -39,6 +40,9 @@ INDEX_IDLE = 0.3
 #: Seconds without keys before the timeline's lookups are built in a thread (which holds
 #: the interpreter lock about half the time: 0.05 s at 10,000 events, 0.5 s at 100,000).
 LOOKUPS_IDLE = 1.0
+#: A search expected to take longer than a frame to filter the list (a large timeline, a
+#: query of a letter or two) lets the typed character show first, and filters after.
+SLOW_FILTER = 0.016
 
 
 def _build_lookups(timeline: Timeline) -> None:
@@ -75,6 +79,10 @@ class MainScreen(Screen[None]):
         #: a query typed before the search index was ready: applied when it is
         self._waiting_query: str | None = None
         self._indexed_share = 0.0  # how much of the index is built, while a query waits
+        #: a query typed after a slow filter: applied once the screen shows it
+        self._typed_query: str | None = None
+        #: how long the last search took to filter the list, per event it looked at
+        self._filter_rate = 0.0
 
     def compose(self) -> ComposeResult:
         # narrow or not from the first layout on (``on_resize`` only follows later resizes),
@@ -154,8 +162,9 @@ class MainScreen(Screen[None]):
 
     @property
     def search_waiting(self) -> bool:
-        """Whether a typed query waits for the search index before it filters the list."""
-        return self._waiting_query is not None
+        """Whether a typed query waits (for the search index, or for the screen to show
+        it) before it filters the list."""
+        return self._waiting_query is not None or self._typed_query is not None
 
     @property
     def timeline_list(self) -> TimelineList:
@@ -226,6 +235,7 @@ class MainScreen(Screen[None]):
         self.timeline_list.set_timeline(timeline, select=index)
         query = self.query_one("#search", SearchBar).value
         self._applied_query = None
+        self._typed_query = None
         if query:
             self._apply_search(query)
         self._update_title(query)
@@ -273,17 +283,40 @@ class MainScreen(Screen[None]):
         self.focus_timeline()
 
     def _on_query_typed(self, query: str) -> None:
-        """The search field changed: filter now, so both draw in the same frame."""
-        if self.is_mounted:
+        """The search field changed: filter now, so both draw in the same frame.
+
+        When filtering is expected to take longer than a frame (at 100,000 events
+        a query of a letter or two takes 60-100 ms), the character is drawn
+        first and the list filtered after: the typing shows at once, and the
+        characters typed meanwhile are filtered once, for the query they make.
+        (Expected from the last filter's time per event looked at: a query that
+        adds a letter looks only among the last one's hits.)
+        """
+        if not self.is_mounted:
+            return
+        if self._typed_query is None:
+            terms = terms_of(query)
+            if not terms or not self._index.ready or (
+                self._filter_rate * self._index.candidate_count(query) <= SLOW_FILTER
+            ):
+                self._apply_search(query)
+                return
+            self.call_after_refresh(self._apply_typed_query)
+        self._typed_query = query
+
+    def _apply_typed_query(self) -> None:
+        query, self._typed_query = self._typed_query, None
+        if query is not None and query != self._applied_query:
             self._apply_search(query)
 
     @on(SearchBar.Changed)
     def _on_search_changed(self, message: SearchBar.Changed) -> None:
-        if message.value != self._applied_query:
+        if message.value != self._applied_query and self._typed_query is None:
             self._apply_search(message.value)
 
     @on(SearchBar.Submitted)
     def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
+        self._apply_typed_query()  # Enter: the hits of what is typed, now
         if self._waiting_query is not None:  # Enter: the user wants the hits, now
             self._index.build()
             self._apply_search(self._waiting_query)
@@ -316,7 +349,10 @@ class MainScreen(Screen[None]):
         if not terms:
             self.timeline_list.filter(None)
         else:
+            looked_at = self._index.candidate_count(query)
+            started = time.perf_counter()
             self.timeline_list.filter(self._index.search(query), terms)
+            self._filter_rate = (time.perf_counter() - started) / max(looked_at, 1)
         self._update_title(query)
         self._show_selected()
 
@@ -326,6 +362,7 @@ class MainScreen(Screen[None]):
         search.display = False
         self._applied_query = ""
         self._waiting_query = None
+        self._typed_query = None
         self.timeline_list.filter(None)
         self._update_title()
 
