@@ -316,8 +316,10 @@ class MainScreen(Screen[None]):
 
     @on(SearchBar.Submitted)
     def _on_search_submitted(self, message: SearchBar.Submitted) -> None:
-        self._apply_typed_query()  # Enter: the hits of what is typed, now
-        if self._waiting_query is not None:  # Enter: the user wants the hits, now
+        # Enter: the user wants the hits of what is typed, now (a query waiting for the
+        # screen to show it, or for the index)
+        self._apply_typed_query()
+        if self._waiting_query is not None:
             self._index.build()
             self._apply_search(self._waiting_query)
         timeline_list = self.timeline_list
