@@ -145,6 +145,7 @@ def test_a_cached_timeline_keeps_its_chronology_and_builds_a_date_when_asked(
     assert any(worked_out.gaps) and len(set(worked_out.years)) > 1  # (a fair test)
     assert second.timeline.chronology == worked_out == chronology_of(second.timeline)
     assert first.timeline.chronology is None and chronology_of(first.timeline) == worked_out
+    assert chronology_of(first.timeline) is chronology_of(first.timeline)  # worked out once
     dates = second.timeline.dates
     assert dates[7] == first.timeline.dates[7] and len(built) == 1
     assert dates[-3:] == first.timeline.dates[-3:]

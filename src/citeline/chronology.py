@@ -80,6 +80,12 @@ class Chronology:
 
 
 def chronology_of(timeline: Timeline) -> Chronology:
-    """The timeline's chronology: as the cache kept it, else worked out from its dates."""
+    """The timeline's chronology: as the cache kept it, else worked out from its dates
+    (once: the browser's list and the cache's writer both ask)."""
     known = timeline.chronology
-    return known if known is not None else Chronology.of(timeline.dates)
+    if known is not None:
+        return known
+    worked_out = timeline.__dict__.get("_chronology_worked_out")
+    if worked_out is None:  # (as a cached_property does: the fields stay frozen)
+        worked_out = timeline.__dict__["_chronology_worked_out"] = Chronology.of(timeline.dates)
+    return worked_out
