@@ -73,6 +73,8 @@ ENV_DISABLE = "CITELINE_NO_CACHE"
 #: on the next start even if its stamp is unchanged: a second write within the same
 #: tick of the file system's clock (2 s on FAT) would leave the stamp as it was.
 RACY_NS = 2_000_000_000
+#: One line of an entry (JSON never holds a raw newline).
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def cache_dir() -> Path:
@@ -236,21 +238,20 @@ def store(
     events = timeline.events
     document["event_count"] = len(events)
     document["chunk"] = CHUNK
-    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
     citing = timeline.citing if timeline.citing is not None else citing_indexes(events)
     table = _table(events, chronology_of(timeline))
-    lines = [encode(table), encode(dict(citing))]  # (JSON never holds a raw newline)
+    lines = [_encode(table), _encode(dict(citing))]  # (JSON never holds a raw newline)
     lines += [
-        encode([_event(e) for e in events[start:start + CHUNK]])
+        _encode([_event(e) for e in events[start:start + CHUNK]])
         for start in range(0, len(events), CHUNK)
     ]
-    lines += [encode(s.text) for s in timeline.sources]
+    lines += [_encode(s.text) for s in timeline.sources]
     try:
         checksum = 0
         for line in lines:  # (a line at a time: no third copy of 100 MB of text)
             checksum = zlib.crc32(line.encode("utf-8") + b"\n", checksum)
         document["checksum"] = checksum
-        lines.insert(0, encode(document))
+        lines.insert(0, _encode(document))
         path = entry_path(events_path)
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, "\n".join(lines) + "\n")
@@ -274,15 +275,10 @@ def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
         return
     try:
         path = entry_path(events_path)
-        raw = path.read_bytes()
-        end = raw.find(b"\n")
-        if end == -1:
+        read = _read_entry(path, events_path, name)
+        if read is None:
             return
-        document = json.loads(raw[:end])
-        if not isinstance(document, dict) or any(
-            document.get(key) != value for key, value in _identity(events_path, name).items()
-        ):
-            return
+        raw, end, document = read
         if (document["events_digest"], document["checksum"]) != (hit.events_digest, hit.checksum):
             return
         stamp = hit.checked.get(os.path.normpath(events_path))
@@ -292,8 +288,7 @@ def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
             stamp = hit.checked.get(os.path.normpath(source.path))
             if stamp is not None:
                 entry["stamp"] = _trusted(stamp, started_ns)
-        header = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-        write_atomic(path, header.encode("utf-8") + raw[end:])
+        write_atomic(path, _encode(document).encode("utf-8") + raw[end:])
     except (OSError, ValueError, KeyError, TypeError):
         pass
 
@@ -327,6 +322,27 @@ class Hit(NamedTuple):
     checksum: int
 
 
+def _read_entry(
+    path: Path, events_path: Path, name: str
+) -> tuple[bytes, int, dict[str, Any]] | None:
+    """The entry's bytes, where its header line ends, and the header, if the header is
+    this version's, for this events file shown as ``name`` (raises ``OSError`` and
+    ``ValueError`` as reading and decoding do)."""
+    # bytes, decoded a line at a time: decoding 100 MB at once would hold the
+    # interpreter for a quarter of a second
+    raw = path.read_bytes()
+    end = raw.find(b"\n")
+    if end == -1:
+        return None
+    document = json.loads(raw[:end])
+    if not isinstance(document, dict):
+        return None
+    for key, value in _identity(events_path, name).items():
+        if document.get(key) != value:
+            return None
+    return raw, end, document
+
+
 def lookup(
     events_path: Path,
     name: str,
@@ -345,18 +361,10 @@ def lookup(
     ``long_lived`` (a browser's timeline) frozen out of its sight.
     """
     try:
-        # bytes, decoded a line at a time: decoding 100 MB at once would hold the
-        # interpreter for a quarter of a second
-        raw = entry_path(events_path).read_bytes()
-        end = raw.find(b"\n")
-        if end == -1:
+        read = _read_entry(entry_path(events_path), events_path, name)
+        if read is None:
             return None
-        document = json.loads(raw[:end])
-        if not isinstance(document, dict):
-            return None
-        for key, value in _identity(events_path, name).items():
-            if document.get(key) != value:
-                return None
+        raw, end, document = read
         checked: dict[str, Stamp] = {}
         stamp = _current_stamp(events_path)  # (taken before the text is read for its digest)
         if not _vouches(document["events_stamp"], stamp):
