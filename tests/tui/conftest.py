@@ -143,6 +143,14 @@ def viewer_host() -> type[ScreenHost]:
     return ScreenHost
 
 
+def posted(app: ScreenHost) -> list[tuple]:
+    """The messages ``app`` received, each as its class name and its fields in order."""
+    return [
+        (type(m).__name__, *(v for k, v in vars(m).items() if not k.startswith("_")))
+        for m in app.received
+    ]
+
+
 def screen_lines(app: App) -> list[str]:
     """The text of every row of the app's current screen, as drawn."""
     return [strip.text for strip in app.screen._compositor.render_strips()]

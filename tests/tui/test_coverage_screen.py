@@ -5,11 +5,10 @@ from __future__ import annotations
 import time
 
 from citeline.model import Timeline
-from citeline.tui.messages import SourceRequested
 from citeline.tui.screens.coverage_screen import CoverageScreen
 from citeline.tui.widgets.coverage_grid import MARK, CoverageGrid, fit, short_ids
 
-from .conftest import ScreenHost, notifications, screen_lines, synthetic_timeline
+from .conftest import ScreenHost, notifications, posted, screen_lines, synthetic_timeline
 
 
 def test_fit_and_short_ids() -> None:
@@ -55,7 +54,7 @@ async def test_cursor_keys_and_enter(viewer_timeline: Timeline) -> None:
         assert grid.cursor == (2, 0)
         await pilot.press("enter")  # e3 cites alpha with its second passage
         await pilot.pause()
-        assert app.received == [SourceRequested("alpha", "e3", 1)]
+        assert posted(app) == [("SourceRequested", "alpha", "e3", 1)]
         await pilot.press("l", "right")
         assert grid.cursor == (2, 2)
         await pilot.press("enter")  # gamma: e3's first passage
@@ -63,7 +62,7 @@ async def test_cursor_keys_and_enter(viewer_timeline: Timeline) -> None:
         assert grid.cursor == (1, 1)
         await pilot.press("enter")  # e2 does not cite beta
         await pilot.pause()
-        assert app.received[1:] == [SourceRequested("gamma", "e3", 0)]
+        assert posted(app)[1:] == [("SourceRequested", "gamma", "e3", 0)]
         assert any("does not cite" in n for n in notifications(app))
         await pilot.press("G")
         assert grid.cursor == (3, 1)

@@ -7,7 +7,7 @@ from itertools import product
 from rich.cells import cell_len, split_graphemes
 
 from citeline.model import Timeline
-from citeline.tui.messages import EventChosen, PassageFocused
+from citeline.tui.messages import PassageFocused
 from citeline.tui.screens.source_screen import SourceScreen
 from citeline.tui.soft_wrap import SoftWrap
 from citeline.tui.widgets.citing_events import CitingEvents
@@ -19,7 +19,7 @@ from citeline.tui.widgets.source_text import (
     merge_spans,
 )
 
-from .conftest import ScreenHost, notifications, screen_lines
+from .conftest import ScreenHost, notifications, posted, screen_lines
 
 # -- the wrap, exhaustively on small cases ---------------------------------------------
 
@@ -249,7 +249,7 @@ async def test_citing_panel_lists_overlapping_events_and_enter_chooses(
         assert app.focused is panel
         await pilot.press("j", "enter")
         await pilot.pause()
-        assert [m for m in app.received if isinstance(m, EventChosen)] == [EventChosen("e2")]
+        assert [m for m in posted(app) if m[0] == "EventChosen"] == [("EventChosen", "e2")]
         await pilot.press("tab")
         assert isinstance(app.focused, SourceText)
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from textual.widgets import OptionList
 
 from citeline.model import Timeline
-from citeline.tui.messages import SourceRequested
 from citeline.tui.screens.sources_screen import SourcesScreen, format_share, source_stats
 
-from .conftest import ScreenHost, screen_lines, synthetic_timeline
+from .conftest import ScreenHost, posted, screen_lines, synthetic_timeline
 
 
 def test_stats_count_events_and_the_union_of_spans(viewer_timeline: Timeline) -> None:
@@ -56,12 +55,12 @@ async def test_enter_requests_the_source_under_the_cursor(viewer_timeline: Timel
         await pilot.press("k", "enter")
         await pilot.press("g", "down", "enter")
         await pilot.pause()
-        assert app.received == [
-            SourceRequested("alpha"),
-            SourceRequested("beta"),
-            SourceRequested("gamma"),
-            SourceRequested("beta"),
-            SourceRequested("beta"),
+        assert posted(app) == [
+            ("SourceRequested", "alpha", None, None),
+            ("SourceRequested", "beta", None, None),
+            ("SourceRequested", "gamma", None, None),
+            ("SourceRequested", "beta", None, None),
+            ("SourceRequested", "beta", None, None),
         ]
         for key in ("h", "left", "escape", "backspace"):
             await pilot.press(key)
@@ -80,4 +79,7 @@ async def test_select_source_and_many_sources() -> None:
         assert not screen.select_source("missing")
         await pilot.press("enter", "end", "enter")
         await pilot.pause()
-        assert app.received == [SourceRequested("src-0500"), SourceRequested("src-0999")]
+        assert posted(app) == [
+            ("SourceRequested", "src-0500", None, None),
+            ("SourceRequested", "src-0999", None, None),
+        ]

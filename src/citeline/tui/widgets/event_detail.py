@@ -119,9 +119,12 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
 
     highlighted: reactive[int | None] = reactive(None, repaint=False, init=False)
 
-    @dataclass
     class Open(Message):
-        passage_index: int
+        """Open the source of passage ``passage_index`` of the event shown."""
+
+        def __init__(self, passage_index: int) -> None:
+            super().__init__()
+            self.passage_index = passage_index
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.message import Message
@@ -17,7 +16,6 @@ class SearchBar(Input):
         Binding("escape", "clear_search", "Clear", tooltip="Clear the search", id="search.clear"),
     ]
 
-    @dataclass
     class Cleared(Message):
         """The user left the search with ``Esc``: show every event again."""
 

@@ -84,11 +84,12 @@ class TimeAxis(Widget):
 
     selected: reactive[int | None] = reactive(None, repaint=False)
 
-    @dataclass
     class Picked(Message):
         """The user clicked near an event on the axis."""
 
-        event_index: int
+        def __init__(self, event_index: int) -> None:
+            super().__init__()
+            self.event_index = event_index
 
     def __init__(self, timeline: Timeline, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -58,12 +58,13 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False, repaint=False)
 
-    @dataclass
     class Selected(Message):
         """The cursor moved to another event."""
 
-        list: TimelineList
-        event_index: int
+        def __init__(self, timeline_list: TimelineList, event_index: int) -> None:
+            super().__init__()
+            self.list = timeline_list
+            self.event_index = event_index
 
         @property
         def control(self) -> TimelineList:
