@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,35 @@ def test_second_load_comes_from_the_cache_and_is_identical(folder: Path) -> None
     assert [e.location for e in second.timeline.events] == [
         e.location for e in first.timeline.events
     ]
+
+
+def test_a_warm_load_imports_neither_the_yaml_reader_nor_the_anchoring(
+    folder: Path, _private_cache: Path
+) -> None:
+    path, _ = _warm(folder)
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from citeline.loader import load\n"
+        f"result = load(Path({str(path)!r}), use_cache=True)\n"
+        "assert result.from_cache\n"
+        "[event.passages for event in result.timeline.events]\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'yaml'"
+        " or m in ('citeline.anchoring', 'citeline.yaml_reader')))\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(_private_cache)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    # ...and the probe sees them when the file changed
+    (folder / "events.yaml").write_text(EVENTS + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", probe.replace("assert result.from_cache", "")],
+        capture_output=True, text=True, timeout=60, env=env,
+    )
+    assert "citeline.anchoring" in done.stdout and "citeline.yaml_reader" in done.stdout
 
 
 def test_cache_lives_under_xdg_cache_home(folder: Path, _private_cache: Path) -> None:

@@ -15,15 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from citeline import cache
-from citeline.anchoring import (
-    MAX_OCCURRENCES,
-    Ambiguous,
-    CanonicalText,
-    ContextMismatch,
-    Match,
-    NotFound,
-    anchor,
-)
 from citeline.cache import Progress
 from citeline.collector import collector_paused
 from citeline.dates import DateError, parse_date
@@ -50,6 +41,9 @@ from citeline.source_files import (
 )
 
 if TYPE_CHECKING:
+    from types import ModuleType
+
+    from citeline.anchoring import Ambiguous, CanonicalText, ContextMismatch, Match, NotFound
     from citeline.yaml_reader import Node, Pair
 
 #: The largest events file citeline reads, in bytes.
@@ -347,8 +341,12 @@ class _Checker:
     # -- the run -------------------------------------------------------------
 
     def run(self, text: str) -> LoadResult:
-        from citeline.yaml_reader import read_yaml  # (libyaml: only a load from scratch needs it)
+        # Only a load from scratch reads YAML and anchors quotes: a warm start imports
+        # neither (the anchoring's result types alone cost it some 2 ms to make).
+        from citeline import anchoring
+        from citeline.yaml_reader import read_yaml
 
+        self.anchoring: ModuleType = anchoring
         self.source_text = text
         progress = self.progress
         read = read_yaml(
@@ -681,10 +679,11 @@ class _Checker:
         source = entry[0]
         canonical = self.canonical_text(source)
         searched = self.near_miss_budget > 0
-        found = anchor(canonical, quote, prefix, suffix, find_closest=searched)
-        if isinstance(found, NotFound) and searched:
+        anchoring = self.anchoring
+        found = anchoring.anchor(canonical, quote, prefix, suffix, find_closest=searched)
+        if isinstance(found, anchoring.NotFound) and searched:
             self.near_miss_budget -= len(canonical.canonical) + len(quote)
-        if isinstance(found, Match):
+        if isinstance(found, anchoring.Match):
             line, column = source.line_col(found.start)
             return Passage(
                 source_id=source_id,
@@ -704,7 +703,7 @@ class _Checker:
     def canonical_text(self, source: Source) -> CanonicalText:
         canonical = self.canonical.get(source.id)
         if canonical is None:
-            canonical = self.canonical[source.id] = CanonicalText(source.text)
+            canonical = self.canonical[source.id] = self.anchoring.CanonicalText(source.text)
         return canonical
 
     def anchor_error(
@@ -716,15 +715,16 @@ class _Checker:
         searched: bool,
     ) -> None:
         name = self.source_name(source)
-        if isinstance(found, Ambiguous):
+        if isinstance(found, self.anchoring.Ambiguous):
             if found.more:
-                self.at(node, f"the quote occurs more than {MAX_OCCURRENCES:,} times in {name}"
+                limit = self.anchoring.MAX_OCCURRENCES
+                self.at(node, f"the quote occurs more than {limit:,} times in {name}"
                         f" (first at {self.places(source, found.matches)}); quote more words")
             else:
                 self.at(node, f"the quote occurs {len(found.matches)} times in {name} (at"
                         f" {self.places(source, found.matches)}); add prefix: or suffix: with"
                         " the words just before or after the one you mean")
-        elif isinstance(found, ContextMismatch):
+        elif isinstance(found, self.anchoring.ContextMismatch):
             self.at(node, f"the quote occurs in {name} (at"
                     f" {self.places(source, found.matches)}) but never with the given"
                     " prefix/suffix around it; correct the prefix or suffix")
