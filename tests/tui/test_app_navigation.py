@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from citeline.tui.screens.coverage_screen import CoverageScreen
 from citeline.tui.screens.source_screen import SourceScreen
 from citeline.tui.screens.sources_screen import SourcesScreen
@@ -218,6 +220,42 @@ async def test_the_later_screens_are_imported_after_the_first_frame(
     assert lazy - {"citeline.tui.screens.main_screen", "citeline.tui.screens.loading_screen"} == (
         set(app_module.LATER_SCREENS)
     )
+
+
+@pytest.mark.parametrize("early", [False, True])
+async def test_the_later_screens_styles_are_read_after_the_first_frame(
+    flow_dir: Path, early: bool  # noqa: F811
+) -> None:
+    import citeline.tui.app as app_module
+
+    app = make_flow_app(flow_dir)
+    read_later_styles = app._read_later_styles
+    if early:  # a source opened before the warm-up came to the styles
+        app._read_later_styles = lambda: None  # type: ignore[method-assign]
+    later = {str(path) for path in app_module.LATER_STYLES}
+
+    def read() -> set[str]:
+        return {path for path, _ in app.stylesheet.source}
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert not later & read()  # not for the first frame
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert (later <= read()) is not early
+        restyled: list[str] = []
+        real_reparse = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: (restyled.append("reparse"), real_reparse())[1]
+        await pilot.press("enter", "enter")  # the first event's passage, in its source
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, SourceScreen)
+        # read with the rest, the viewer's styles cost its opening nothing; opened
+        # before that, Textual reads them itself, and they apply all the same
+        assert restyled == (["reparse"] if early else [])
+        assert viewer.query_one("#source-header").styles.height.value == 2  # (source.tcss)
+        read_later_styles()  # the rest; the viewer's own are not read again
+        assert later <= read()
+        assert restyled == (["reparse"] if early else [])
 
 
 async def test_a_loaded_timeline_opens_on_its_main_screen_drawn_whole_at_once(

@@ -43,6 +43,12 @@ VIEWER_IDLE = 0.3
 SWITCH_INTERVAL = 0.0005
 #: The modules of the screens opened later, imported just after the first frame (the
 #: first source opened would otherwise wait for its viewer's: about 11 ms).
+#: The styles of those screens, read with them: their rules match nothing on the main
+#: screen, so reading them changes no style shown (parsing them at start took 4 ms).
+LATER_STYLES = tuple(
+    Path(__file__).parent / "styles" / name
+    for name in ("source.tcss", "sources.tcss", "coverage.tcss", "help.tcss")
+)
 LATER_SCREENS = (
     "citeline.tui.screens.source_screen",
     "citeline.tui.screens.sources_screen",
@@ -54,18 +60,11 @@ LATER_SCREENS = (
 class CitelineApp(App[int]):
     """Browse a timeline; every event opens its sources at the quoted words."""
 
-    # Every screen's styles, read once at start: a screen's own CSS_PATH (kept, for other
+    # The styles of what can show first. The later screens' are read after the first frame
+    # (see ``LATER_STYLES``); a screen's own CSS_PATH (kept, for other
     # hosts) would otherwise make Textual re-read the whole stylesheet and restyle every
     # widget the first time that screen opens (about 14 ms for the source viewer).
-    CSS_PATH = [
-        "styles/app.tcss",
-        "styles/main.tcss",
-        "styles/source.tcss",
-        "styles/sources.tcss",
-        "styles/coverage.tcss",
-        "styles/help.tcss",
-        "styles/loading.tcss",
-    ]
+    CSS_PATH = ["styles/app.tcss", "styles/main.tcss", "styles/loading.tcss"]
     TITLE = "citeline"
     BINDINGS = bindings(
         "app.previous-event",
@@ -224,11 +223,25 @@ class CitelineApp(App[int]):
     async def _warm_up(self) -> None:
         """After the first frame: import the later screens, then get the viewer ready."""
         await asyncio.to_thread(self._import_later_screens)
+        self._read_later_styles()
         await self._prepare_viewer()
 
     def _import_later_screens(self) -> None:
         for name in LATER_SCREENS:
             importlib.import_module(name)
+
+    def _read_later_styles(self) -> None:
+        """Read the later screens' styles; Textual parses only those (it keeps the rest).
+
+        A screen opened before this (a key pressed in the first frames) has had its
+        styles read by Textual, with the whole stylesheet applied again.
+        """
+        stylesheet = self.stylesheet
+        unread = [path for path in LATER_STYLES if not stylesheet.has_source(str(path))]
+        for path in unread:
+            stylesheet.read(path)
+        if unread:
+            stylesheet.parse()
 
     async def _prepare_viewer(self) -> None:
         """Mount the source viewer unseen, on the selected event's first source.
