@@ -562,6 +562,32 @@ class TestDates:
         (line,) = lines(run(tmp_path, VALID.replace('"2022-02-04"', date)))
         assert line.startswith("events.yaml:9:11: error: ")
 
+    def test_a_date_text_is_parsed_once_and_each_bad_one_placed(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        import citeline.loader as loader_module
+
+        parsed: list[str] = []
+        real = loader_module.parse_date
+        monkeypatch.setattr(
+            loader_module, "parse_date", lambda raw: parsed.append(raw) or real(raw)
+        )
+        events = "".join(
+            f"""
+            - id: e{n}
+              title: Event {n}
+              date: {date}
+              summary: S.
+              passages:
+                - source: gazette
+                  quote: the council voted 5-4
+            """
+            for n, date in enumerate(["2022-02-04", "2022-02-04", "2022-02-30", "2022-02-30"])
+        )
+        result = run(tmp_path, event_yaml(events))
+        assert parsed == ["2022-02-04", "2022-02-30", "2022-02-30"]
+        assert [(d.line, d.column) for d in result.diagnostics] == [(26, 19), (34, 19)]
+
     def test_block_scalar_date_is_placed_at_the_value(self, tmp_path: Path) -> None:
         text = VALID.replace('date: "2022-02-04"', "date: >-\n      2022-02-31")
         (line,) = lines(run(tmp_path, text))

@@ -306,6 +306,8 @@ class _Checker:
         self.unshown = 0  # diagnostics past MAX_DIAGNOSTICS, counted only
         self.failed = False  # whether any of those is an error
         self.total_source_bytes = 0
+        #: each date text read so far, parsed (many events share a day)
+        self.dates: dict[str, EventDate] = {}
 
     # -- reporting ---------------------------------------------------------
 
@@ -612,9 +614,13 @@ class _Checker:
         raw = self.text(node, fields, "date", what, required=True)
         if raw is None:
             return None
+        date = self.dates.get(raw)
+        if date is not None:
+            return date
         value = fields["date"].value
         try:
-            return parse_date(raw)
+            date = self.dates[raw] = parse_date(raw)
+            return date
         except DateError as error:
             column = value.column
             if value.is_verbatim(self.source_text):  # else the offset is no place in the file
