@@ -35,7 +35,7 @@ from citeline.source_files import (
     Stamp,
     Unreadable,
     read_bounded,
-    read_source,
+    read_resolved_source,
     resolve_source_path,
     wide_encoding,
 )
@@ -541,7 +541,7 @@ class _Checker:
                     " timeline or cite excerpts")
             return None
         try:
-            text = read_source(self.root_dir, written)
+            text = read_resolved_source(path, written)
         except SourceFileError as error:
             self.at(pair.value, str(error))
             return None

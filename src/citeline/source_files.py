@@ -144,7 +144,12 @@ def stamp_below(root: Path, written: str, folders: set[str] | None = None) -> St
 
 def read_source(root: Path, written: str) -> SourceText:
     """Read and decode the source file named by ``written``."""
-    path = resolve_source_path(root, written)
+    return read_resolved_source(resolve_source_path(root, written), written)
+
+
+def read_resolved_source(path: Path, written: str) -> SourceText:
+    """Read and decode the source file at ``path``, which :func:`resolve_source_path`
+    found for ``written`` (how the events file names it, for the errors)."""
     try:
         data, stamp = read_bounded(path, MAX_SOURCE_BYTES)
     except Unreadable as problem:
