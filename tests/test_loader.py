@@ -209,6 +209,60 @@ class TestOrder:
         ]
 
 
+class TestEventsCheckedAsTheyAreRead:
+    """The events that follow the sources are checked as the file is read."""
+
+    @staticmethod
+    def events(count: int, bad: bool = False) -> str:
+        return "".join(
+            f"  - id: e{n}\n    title: T\n    date: '2022-03-{1 + n % 28:02d}'\n"
+            "    summary: S\n    passages:\n      - source: gazette\n"
+            f"        quote: {'not in the gazette' if bad else 'the harbour'}\n"
+            for n in range(count)
+        )
+
+    def test_sources_after_the_events_give_the_same_timeline(self, tmp_path: Path) -> None:
+        first = load_timeline(write(tmp_path / "a", event_yaml("") + self.events(40)))
+        text = event_yaml("") + self.events(40)
+        sources = text[text.index("sources:") : text.index("events:")]
+        last = load_timeline(write(tmp_path / "b", text.replace(sources, "") + sources))
+        assert [e.id for e in first.events] == [e.id for e in last.events]
+        assert [e.passages for e in first.events] == [e.passages for e in last.events]
+
+    def test_the_list_of_events_is_never_held_whole(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from citeline import yaml_reader
+
+        left: list[int] = []
+        real = yaml_reader.read_yaml
+
+        def reading(*args, **kwargs):  # type: ignore[no-untyped-def]
+            read = real(*args, **kwargs)
+            left.append(len(read.root.value["events"].value.value))
+            return read
+
+        monkeypatch.setattr(yaml_reader, "read_yaml", reading)
+        timeline = load_timeline(write(tmp_path, event_yaml("") + self.events(40)))
+        assert len(timeline.events) == 40
+        assert left == [0]  # each event was checked, and its nodes let go, as it was read
+
+    def test_a_yaml_error_after_bad_events_is_all_that_is_said(self, tmp_path: Path) -> None:
+        text = event_yaml("") + self.events(5, bad=True) + "  - id: [unclosed\n"
+        result = run(tmp_path, text)
+        assert result.timeline is None
+        (line,) = lines(result)
+        assert line.startswith("events.yaml:") and "YAML syntax" in line
+        assert result.source_paths == ()
+
+    def test_the_yamls_own_problems_are_shown_past_the_cap(self, tmp_path: Path) -> None:
+        text = event_yaml("") + self.events(1200, bad=True) + "title: again\n"
+        shown = lines(run(tmp_path, text))
+        assert len(shown) == 1001
+        assert "duplicate key 'title'" in shown[-2]  # the last line, sorted by place
+        assert shown[-1].startswith("events.yaml: error: 201 more problems are not shown")
+
+
 # ---------------------------------------------------------------------------
 # The YAML itself
 

@@ -13,12 +13,15 @@ from citeline.pending_load import LoadCancelled, PendingLoad
 SOURCE = "".join(f"Line {n}: the council met and voted on item {n}.\n" for n in range(400))
 
 
-def big_timeline(folder: Path, events: int = 600, sources: int = 3) -> Path:
+def big_timeline(
+    folder: Path, events: int = 600, sources: int = 3, sources_first: bool = True
+) -> Path:
     """A valid timeline large enough for several progress reports in every phase."""
-    lines = ["title: Progress test", "sources:"]
+    source_lines = ["sources:"]
     for s in range(sources):
         (folder / f"s{s}.txt").write_text(SOURCE, encoding="utf-8")
-        lines += [f"  - id: s{s}", f"    file: s{s}.txt", f"    title: Source {s}"]
+        source_lines += [f"  - id: s{s}", f"    file: s{s}.txt", f"    title: Source {s}"]
+    lines = ["title: Progress test", *(source_lines if sources_first else [])]
     lines.append("events:")
     for e in range(events):
         lines += [
@@ -30,16 +33,18 @@ def big_timeline(folder: Path, events: int = 600, sources: int = 3) -> Path:
             f"      - source: s{e % sources}",
             f"        quote: voted on item {e % 400}.",
         ]
+    lines += [] if sources_first else source_lines
     path = folder / "events.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
+@pytest.mark.parametrize("sources_first", [True, False])
 def test_progress_goes_through_every_phase_in_order(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources_first: bool
 ) -> None:
     monkeypatch.setattr(yaml_reader, "PROGRESS_EVERY", 500)
-    path = big_timeline(tmp_path)
+    path = big_timeline(tmp_path, sources_first=sources_first)
     reports: list[tuple[str, float]] = []
     result = load(path, progress=lambda phase, share: reports.append((phase, share)))
     assert result.timeline is not None and len(result.timeline.events) == 600
@@ -52,8 +57,14 @@ def test_progress_goes_through_every_phase_in_order(
     shares = [share for _, share in reports]
     assert shares == sorted(shares), "progress never goes back"
     assert shares[0] >= 0.0 and shares[-1] <= 1.0
-    assert sum(phase == "Reading the events file" for phase, _ in reports) > 3
-    assert sum(phase == "Anchoring passages" for phase, _ in reports) >= 3  # 600 / 256
+    reading = sum(phase == "Reading the events file" for phase, _ in reports)
+    anchoring = [share for phase, share in reports if phase == "Anchoring passages"]
+    if sources_first:
+        # each event is checked as soon as it is read: the reading reports as anchoring,
+        # which ends with the file
+        assert reading == 1 and len(anchoring) > 3 and anchoring[-1] > 0.9
+    else:  # the events wait for the sources at the end: read first, then checked
+        assert reading > 3 and len(anchoring) >= 3  # 600 / 256
 
 
 def test_what_the_progress_callback_raises_ends_the_load(tmp_path: Path) -> None:

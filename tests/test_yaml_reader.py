@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeline.lines import line_starts_of
-from citeline.yaml_reader import Node, read_yaml
+from citeline.yaml_reader import Node, Stream, read_yaml
 
 _TEXT = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufeff"),
@@ -95,3 +95,26 @@ def test_bad_keys_tags_and_aliases_are_reported_and_their_values_dropped() -> No
         (8, 4, "YAML aliases (*a) are not supported"),
     ]
     assert _plain(read.root) == {"ok": "1", "x": "4", "y": "5", "z": None}
+
+
+def test_a_streamed_list_hands_over_its_mappings_as_they_are_read() -> None:
+    text = (
+        "title: T\n"
+        "events:\n"
+        "  - {id: a, tags: [x, y]}\n"
+        "  - plain text\n"
+        "  - id: b\n"
+        "    events: [{id: inner}]\n"
+        "events: [{id: again}]\n"
+    )
+    taken: list[tuple[list[str], str]] = []
+
+    def take(root: Node, item: Node) -> bool:
+        taken.append((list(root.value), item.value["id"].value.value))  # type: ignore[union-attr,index]
+        return item.value["id"].value.value != "b"  # type: ignore[union-attr,index]
+
+    read = read_yaml(text, stream=Stream("events", take))
+    # the top mapping as it stood, each item whole; nested and repeated lists are not streamed
+    assert taken == [(["title"], "a"), (["title"], "b")]
+    assert _plain(read.root)["events"] == ["plain text", {"id": "b", "events": [{"id": "inner"}]}]  # type: ignore[index]
+    assert [p.line for p in read.problems] == [7]  # the repeated key, reported as ever

@@ -306,6 +306,12 @@ class _Checker:
         self.unshown = 0  # diagnostics past MAX_DIAGNOSTICS, counted only
         self.failed = False  # whether any of those is an error
         self.total_source_bytes = 0
+        #: the sources and events checked as the events file was read (see take_event)
+        self.streamed_sources: dict[str, tuple[Source, Node]] | None = None
+        self.streamed_events: list[Event] = []
+        self.first_event_line: dict[str, int] = {}
+        self.read_done = 0.0  # the share of the events file read so far
+        self.stream_began = (0.0, 0.0)  # when the events began: share read, share done
         #: each date text read so far, parsed (many events share a day)
         self.dates: dict[str, EventDate] = {}
 
@@ -346,19 +352,19 @@ class _Checker:
         # Only a load from scratch reads YAML and anchors quotes: a warm start imports
         # neither (the anchoring's result types alone cost it some 2 ms to make).
         from citeline import anchoring
-        from citeline.yaml_reader import read_yaml
+        from citeline.yaml_reader import Stream, read_yaml
 
         self.anchoring: ModuleType = anchoring
         self.source_text = text
-        progress = self.progress
         read = read_yaml(
             text,
-            None if progress is None
-            else lambda done: progress("Reading the events file", done * _YAML_SHARE),
+            None if self.progress is None else self.read_progress,
+            Stream("events", self.take_event),
         )
-        for problem in read.problems:
-            self.error(problem.line, problem.column, problem.message)
         root = read.root
+        if root is None:  # what was said of the events read before the YAML failed is void
+            self.forget_streamed()
+        self.add_first([Diagnostic(self.name, p.line, p.column, p.message) for p in read.problems])
         if root is None or root.is_null:
             if not read.problems:
                 self.error(
@@ -371,7 +377,10 @@ class _Checker:
             return self.result(None)
         fields = self.fields(root, TOP_FIELDS, "the timeline")
         title = self.text(root, fields, "title", "the timeline", required=True) or ""
-        sources = self.sources(root, fields.get("sources"))
+        sources = (
+            self.sources(root, fields.get("sources")) if self.streamed_sources is None
+            else self.streamed_sources
+        )
         events = self.events(root, fields.get("events"), sources)
         self.unused_sources(sources)
         if self.failed or any(d.is_error for d in self.diagnostics):
@@ -385,6 +394,57 @@ class _Checker:
             citing=citing_indexes(ordered),  # (a few ms at 10,000 events)
         )
         return self.result(timeline)
+
+    # -- events checked as they are read --------------------------------------
+    #
+    # Once the sources are read (they come first in a timeline), each event is checked as
+    # soon as the YAML reader has read it, and its nodes are let go: at 100,000 events the
+    # nodes of all of them took 600 MB more at the peak of a load.
+
+    def take_event(self, root: Node, node: Node) -> bool:
+        """Check the event just read (``True``), or leave it for later (``False``: the
+        sources are not read yet)."""
+        if self.streamed_sources is None:
+            pair = root.value.get("sources")  # type: ignore[union-attr]
+            if pair is None:
+                return False
+            self.stream_began = (self.read_done, self.read_done * _YAML_SHARE)
+            self.streamed_sources = self.sources(root, pair, self.stream_began[1], 0.0)
+        event = self.event_item(node, self.streamed_sources)
+        if event is not None:
+            self.streamed_events.append(event)
+        return True
+
+    def read_progress(self, done: float) -> None:
+        """The reader has read ``done`` of the text (and checked the events in it)."""
+        assert self.progress is not None
+        self.read_done = done
+        if self.streamed_sources is None:
+            self.progress("Reading the events file", done * _YAML_SHARE)
+            return
+        began, share = self.stream_began
+        self.progress(
+            "Anchoring passages", share + (1 - share) * (done - began) / max(1 - began, 1e-9)
+        )
+
+    def forget_streamed(self) -> None:
+        """Drop what checking the events read so far said and kept."""
+        self.diagnostics.clear()
+        self.unshown = 0
+        self.failed = False
+        self.source_paths.clear()
+        self.read_texts.clear()
+        self.streamed_events.clear()
+
+    def add_first(self, diagnostics: list[Diagnostic]) -> None:
+        """Put ``diagnostics`` (the YAML's own problems) before those said so far: they
+        are shown whatever else was found."""
+        self.diagnostics[:0] = diagnostics
+        unshown = self.diagnostics[MAX_DIAGNOSTICS:]
+        if unshown:
+            del self.diagnostics[MAX_DIAGNOSTICS:]
+            self.unshown += len(unshown)
+            self.failed = self.failed or any(d.is_error for d in unshown)
 
     def result(self, timeline: Timeline | None) -> LoadResult:
         self.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
@@ -482,12 +542,18 @@ class _Checker:
 
     # -- sources --------------------------------------------------------------
 
-    def sources(self, root: Node, pair: Pair | None) -> dict[str, tuple[Source, Node]]:
+    def sources(
+        self,
+        root: Node,
+        pair: Pair | None,
+        before: float = _YAML_SHARE,
+        share: float = _SOURCES_SHARE,
+    ) -> dict[str, tuple[Source, Node]]:
         found: dict[str, tuple[Source, Node]] = {}
         first_line: dict[str, int] = {}
         nodes = self.sequence(root, pair, "sources")
         for number, node in enumerate(nodes):
-            self.report("Reading sources", number, len(nodes), _YAML_SHARE, _SOURCES_SHARE)
+            self.report("Reading sources", number, len(nodes), before, share)
             if node.kind != "map":
                 self.at(node, f"each source must be a mapping with id, file and title,"
                         f" not {node.describe()}")
@@ -563,27 +629,33 @@ class _Checker:
     def events(
         self, root: Node, pair: Pair | None, sources: dict[str, tuple[Source, Node]]
     ) -> list[Event]:
-        events: list[Event] = []
-        first_line: dict[str, int] = {}
+        """The events checked as they were read, then those left in the list."""
+        events = self.streamed_events
         nodes = self.sequence(root, pair, "events")
         done_before = _YAML_SHARE + _SOURCES_SHARE
         for number, node in enumerate(nodes):
             self.report("Anchoring passages", number, len(nodes), done_before, 1 - done_before)
-            if node.kind != "map":
-                self.at(node, f"each event must be a mapping, not {node.describe()}")
-                continue
-            event = self.event(node, sources)
-            id_pair = node.value.get("id")  # type: ignore[union-attr]
-            ident = id_pair.value.value if id_pair and id_pair.value.kind == "scalar" else None
-            if isinstance(ident, str) and ident:
-                if ident in first_line:
-                    self.at(id_pair.value, f"duplicate event id '{excerpt(ident, 40)}' (first at"
-                            f" line {first_line[ident]}); give each event its own id")
-                    continue
-                first_line[ident] = node.line
+            event = self.event_item(node, sources)
             if event is not None:
                 events.append(event)
         return events
+
+    def event_item(self, node: Node, sources: dict[str, tuple[Source, Node]]) -> Event | None:
+        """The event of an item of the events list, or ``None`` (then reported)."""
+        if node.kind != "map":
+            self.at(node, f"each event must be a mapping, not {node.describe()}")
+            return None
+        event = self.event(node, sources)
+        id_pair = node.value.get("id")  # type: ignore[union-attr]
+        ident = id_pair.value.value if id_pair and id_pair.value.kind == "scalar" else None
+        if isinstance(ident, str) and ident:
+            first_line = self.first_event_line
+            if ident in first_line:
+                self.at(id_pair.value, f"duplicate event id '{excerpt(ident, 40)}' (first at"
+                        f" line {first_line[ident]}); give each event its own id")
+                return None
+            first_line[ident] = node.line
+        return event
 
     def event(self, node: Node, sources: dict[str, tuple[Source, Node]]) -> Event | None:
         fields = self.fields(node, EVENT_FIELDS, "an event")

@@ -138,6 +138,20 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Stream:
+    """The items of one list of the top-level mapping, handed over as each is read.
+
+    ``take(root, item)`` is called with the top-level mapping (holding the
+    pairs read so far) and each item of the list under ``key`` that is a
+    mapping, as soon as it is read; when it returns true the item is not kept
+    in the list, so that a long list is never held whole.
+    """
+
+    key: str
+    take: Callable[[Node, Node], bool]
+
+
 class _Stop(Exception):
     """Reading cannot usefully go on; the problems say why."""
 
@@ -174,14 +188,17 @@ class _Places:
         return self.of(mark.index)
 
 
-def read_yaml(text: str, progress: Callable[[float], None] | None = None) -> ReadResult:
+def read_yaml(
+    text: str, progress: Callable[[float], None] | None = None, stream: Stream | None = None
+) -> ReadResult:
     """Parse one YAML document from ``text`` into nodes, collecting problems.
 
     A syntax error stops the reading (the parser cannot go on), and so does
     nesting deeper than ``MAX_DEPTH`` or more than ``MAX_PROBLEMS`` problems:
     the result then has no root, only the problems found so far.
     ``progress``, if given, is called now and then with the share of the text
-    read so far (0 to 1); whatever it raises ends the reading.
+    read so far (0 to 1); whatever it raises ends the reading, and so does
+    whatever ``stream`` (see :class:`Stream`) raises.
     """
     surrogate = _first_surrogate(text)
     if surrogate is not None:
@@ -196,7 +213,7 @@ def read_yaml(text: str, progress: Callable[[float], None] | None = None) -> Rea
     parser = None
     try:
         parser = _Parser(text)
-        root = _Builder(problems, places, text, progress).run(parser)
+        root = _Builder(problems, places, text, progress, stream).run(parser)
     except _Stop:
         return ReadResult(None, problems)
     except yaml.MarkedYAMLError as error:
@@ -282,8 +299,12 @@ class _Builder:
         places: _Places,
         text: str,
         progress: Callable[[float], None] | None = None,
+        stream: Stream | None = None,
     ) -> None:
         self.progress = progress
+        self.stream = stream
+        #: the list whose items go to ``stream.take``, once it has begun
+        self.streamed: Node | None = None
         self.problems = problems
         self.places = places
         self.text = text
@@ -309,6 +330,12 @@ class _Builder:
         frame = self.stack[-1]
         parent: Node = frame[0]
         if parent.kind == "seq":
+            if (
+                parent is self.streamed
+                and node.kind == "map"
+                and self.stream.take(self.stack[0][0], node)  # type: ignore[union-attr]
+            ):
+                return
             parent.value.append(node)  # type: ignore[union-attr]
             return
         if frame[1] is None:  # this node is a key
@@ -454,8 +481,24 @@ class _Builder:
                 node = Node("map", line, column, {}, reported=bad_tag)
             else:
                 node = Node("seq", line, column, [], reported=bad_tag)
+                if self.stream is not None and len(stack) == 1:
+                    self.begin_stream(node)
             stack.append([node, None, False])
         return self.root
+
+    def begin_stream(self, node: Node) -> None:
+        """Stream ``node``'s items if it is the list of ``stream.key`` under the top
+        mapping (its first such key: a repeated one is dropped as a duplicate)."""
+        root, pair, dropped = self.stack[0]
+        if (
+            root.kind == "map"
+            and pair is not None
+            and not dropped
+            and pair.key == self.stream.key  # type: ignore[union-attr]
+            and pair.key not in root.value
+            and not node.reported
+        ):
+            self.streamed = node
 
     def bad_tag(self, line: int, column: int, tag: str) -> None:
         self.problem(
