@@ -67,6 +67,20 @@ def test_progress_goes_through_every_phase_in_order(
         assert reading > 3 and len(anchoring) >= 3  # 600 / 256
 
 
+def test_progress_never_goes_back_for_items_left_after_the_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(yaml_reader, "PROGRESS_EVERY", 500)
+    path = big_timeline(tmp_path)
+    with path.open("a", encoding="utf-8") as events:
+        events.write("  - not an event\n")  # left in the list, checked after the reading
+    reports: list[tuple[str, float]] = []
+    result = load(path, progress=lambda phase, share: reports.append((phase, share)))
+    assert [d.line for d in result.diagnostics] == [4213]
+    shares = [share for _, share in reports]
+    assert shares == sorted(shares)
+
+
 def test_what_the_progress_callback_raises_ends_the_load(tmp_path: Path) -> None:
     path = big_timeline(tmp_path)
 

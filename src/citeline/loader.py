@@ -633,8 +633,10 @@ class _Checker:
         events = self.streamed_events
         nodes = self.sequence(root, pair, "events")
         done_before = _YAML_SHARE + _SOURCES_SHARE
+        streamed = self.streamed_sources is not None  # (then its progress is told already)
         for number, node in enumerate(nodes):
-            self.report("Anchoring passages", number, len(nodes), done_before, 1 - done_before)
+            if not streamed:
+                self.report("Anchoring passages", number, len(nodes), done_before, 1 - done_before)
             event = self.event_item(node, sources)
             if event is not None:
                 events.append(event)
