@@ -140,8 +140,10 @@ def _main(argv: Sequence[str] | None) -> int:
     command = args.command
     if command is None:
         return _browse(chosen.path, args.event)
-    # validate always checks everything; the other commands may use the cache
-    result = load(chosen.path, use_cache=command != "validate")
+    # validate always checks everything; the other commands may use the cache. What the
+    # load made lasts until the command ends: kept out of the collector's sight, it is not
+    # walked by the first collection after the load (0.9 s at 100,000 events).
+    result = load(chosen.path, use_cache=command != "validate", long_lived=True)
     if command == "validate":
         if result.unreadable:
             return _failed(result, chosen.path)

@@ -133,8 +133,9 @@ def load(
     cached from exactly the same events text and source texts is returned
     without parsing again (see :mod:`citeline.cache`); nothing is written here.
     ``progress`` is told how the load is going (see :data:`citeline.cache.Progress`).
-    ``long_lived``: the timeline will be kept for long (by a browser), so
-    what the load made is frozen out of the garbage collector's sight (see
+    ``long_lived``: the timeline will be kept for long (by a browser, or until a
+    command ends), so what the load made is frozen out of the garbage collector's
+    sight (see
     :func:`~citeline.collector.collector_paused`), and so is each part of a
     cached timeline built later.
     """
