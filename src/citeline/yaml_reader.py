@@ -10,7 +10,9 @@ parser's event stream instead and builds light nodes of its own:
   their line and column, never followed;
 * it uses an explicit stack and stops reading at ``MAX_DEPTH`` levels of
   nesting (or after ``MAX_PROBLEMS`` problems), so no input can raise
-  ``RecursionError`` or make it work for long on nothing.
+  ``RecursionError`` or make it work for long on nothing;
+* the items of one top-level list can be handed over as each is read
+  (:class:`Stream`), so that a long list is never held whole.
 """
 
 from __future__ import annotations
