@@ -312,7 +312,7 @@ class _Checker:
         self.streamed_events: list[Event] = []
         self.first_event_line: dict[str, int] = {}
         self.read_done = 0.0  # the share of the events file read so far
-        self.stream_began = (0.0, 0.0)  # when the events began: share read, share done
+        self.stream_began = 0.0  # the share of the events file read when the events began
         #: each date text read so far, parsed (many events share a day)
         self.dates: dict[str, EventDate] = {}
 
@@ -409,8 +409,8 @@ class _Checker:
             pair = root.value.get("sources")  # type: ignore[union-attr]
             if pair is None:
                 return False
-            self.stream_began = (self.read_done, self.read_done * _YAML_SHARE)
-            self.streamed_sources = self.sources(root, pair, self.stream_began[1], 0.0)
+            self.stream_began = self.read_done
+            self.streamed_sources = self.sources(root, pair, self.read_done * _YAML_SHARE, 0.0)
         event = self.event_item(node, self.streamed_sources)
         if event is not None:
             self.streamed_events.append(event)
@@ -423,7 +423,8 @@ class _Checker:
         if self.streamed_sources is None:
             self.progress("Reading the events file", done * _YAML_SHARE)
             return
-        began, share = self.stream_began
+        began = self.stream_began
+        share = began * _YAML_SHARE  # (where the reading had brought the load)
         self.progress(
             "Anchoring passages", share + (1 - share) * (done - began) / max(1 - began, 1e-9)
         )

@@ -384,8 +384,8 @@ class _Builder:
         """
         documents = 0
         progress = self.progress
-        length = max(len(self.text), 1)
         text_length = self.places.length
+        length = max(text_length, 1)
         plain = self.places.plain
         place_of = self.places.of
         stack = self.stack
