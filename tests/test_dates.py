@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import calendar
+import subprocess
+import sys
+from collections.abc import Callable
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citeline import dates
 from citeline.dates import DateError, describe_gap, format_date, parse_date
 from citeline.model import EventDate, PartialDate, Precision
 
@@ -341,6 +345,54 @@ def test_natural_form_round_trips(date: PartialDate, long_name: bool) -> None:
     if date.day is not None:
         raw = f"{date.day} {raw}"
     assert parse_date(raw).start == date
+
+
+def _reading(read: Callable[[str, int], PartialDate], text: str, base: int) -> object:
+    try:
+        return read(text, base)
+    except DateError as error:
+        return (error.message, error.offset)
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["D M Y", "M Y", "M D, Y"]),
+    st.integers(0, 99),
+    st.sampled_from([*calendar.month_name[1:], *calendar.month_abbr[1:], "Sept"]),
+    st.integers(0, 9999),
+    st.integers(0, 3),
+)
+def test_common_forms_read_as_dateutil_would(
+    shape: str, day: int, month: str, year: int, base: int
+) -> None:
+    """The common forms, read without dateutil: the same date, or the same error at the
+    same place, as the checked reading (tokens, then dateutil) gives."""
+    text = shape.replace("D", str(day)).replace("M", month).replace("Y", f"{year:04d}")
+    assert dates._COMMON_FORM.fullmatch(text)
+    assert _reading(dates._natural_date, text, base) == _reading(
+        dates._checked_natural_date, text, base
+    )
+
+
+@pytest.mark.parametrize(
+    "raw", ["20 march 2023", "20 March, 2023", "March 20 2023", "20th March 2023",
+            "20  March 2023", "Feb. 4, 2022", "2023 March"],
+)
+def test_other_natural_forms_are_checked_by_dateutil(raw: str) -> None:
+    assert not dates._COMMON_FORM.fullmatch(raw)
+    assert parse_date(raw).start.month in (2, 3)
+
+
+def test_common_forms_need_no_dateutil() -> None:
+    code = (
+        "import sys; from citeline.dates import parse_date;"
+        " [parse_date(t) for t in ('20 March 2023', 'Sept 2022', 'March 4, 2022',"
+        " '2022-02-04/4 Mar 2022?')];"
+        " print('dateutil' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "False"
 
 
 @settings(max_examples=200)
