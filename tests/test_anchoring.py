@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -301,3 +303,19 @@ def test_fold_is_idempotent(text: str) -> None:
 @given(text=st.text(alphabet=_ALPHABET, max_size=80))
 def test_canonical_text_is_the_fold_of_the_source(text: str) -> None:
     assert CanonicalText(text).canonical.strip(" ") == fold(text)
+
+
+@settings(max_examples=300)
+@given(text=st.text(alphabet=" .…ab", max_size=60))
+def test_edits_are_the_space_runs_and_ellipses(text: str) -> None:
+    expected = [
+        (found.start(), found.end(), 3 if found[0] == "…" else 1)
+        for found in re.finditer(r" {2,}|…", text)
+    ]
+    assert anchoring._edits_of(text) == expected
+
+
+@settings(max_examples=300)
+@given(text=st.text(alphabet=" .…ab", max_size=60))
+def test_space_runs_collapse_to_one_space(text: str) -> None:
+    assert anchoring._collapse_space_runs(text) == re.sub(" {2,}", " ", text)
