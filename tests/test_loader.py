@@ -1035,3 +1035,20 @@ def test_a_file_that_grows_past_the_limit_while_read_is_refused(
         source_files.read_bounded(grown, 50)
     assert caught.value.kind == source_files.Unreadable.TOO_BIG
     assert caught.value.amount == "more than 50"
+
+
+def test_events_and_passages_are_built_with_every_field() -> None:
+    """The loader sets their fields at once (``assembled``): each has all of them, and
+    equals what the dataclass's own constructor builds from them."""
+    from dataclasses import fields
+
+    from citeline.model import Event, Location, Passage
+
+    timeline = load(bundled_events(), use_cache=False).timeline
+    assert timeline is not None
+    for event in timeline.events:
+        for instance, cls in [(event, Event), (event.location, Location),
+                              *((passage, Passage) for passage in event.passages)]:
+            assert type(instance) is cls
+            assert set(vars(instance)) == {f.name for f in fields(cls)}
+            assert cls(**vars(instance)) == instance

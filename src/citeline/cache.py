@@ -38,7 +38,7 @@ import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar, overload
+from typing import Any, NamedTuple, overload
 
 from citeline import __version__
 from citeline.chronology import Chronology, chronology_of
@@ -53,6 +53,7 @@ from citeline.model import (
     Passage,
     Source,
     Timeline,
+    assembled,
     citing_indexes,
 )
 from citeline.source_files import (
@@ -67,7 +68,6 @@ FORMAT = 9
 #: Events per line of an entry: what is decoded and built at once when one of them
 #: is first looked at (about a millisecond's work).
 CHUNK = 100
-T = TypeVar("T")
 ENV_DISABLE = "CITELINE_NO_CACHE"
 #: A file modified less than this long before it was read is checked by its content
 #: on the next start even if its stamp is unchanged: a second write within the same
@@ -586,21 +586,6 @@ class _DecodedOnUse(Mapping[str, Sequence[int]]):
         return len(self._loaded())
 
 
-def _frozen(cls: type[T], fields: dict[str, Any]) -> T:
-    """An instance of a frozen model dataclass, built from fields already checked.
-
-    A frozen dataclass's ``__init__`` sets each field through
-    ``object.__setattr__``; for the tens of thousands of events, dates and
-    passages of a large timeline that is most of building them. The fields
-    here come from a timeline that was validated when it was cached, so they
-    are set at once. (A dict, not keyword arguments: packing those costs a
-    quarter more over the passages of 100,000 events.)
-    """
-    instance = object.__new__(cls)
-    instance.__dict__.update(fields)
-    return instance
-
-
 class _EventBuilder:
     """Rebuilds cached dates and events; equal partial dates are made once and shared."""
 
@@ -619,14 +604,14 @@ class _EventBuilder:
             month, day = divmod(rest, 100)
             if not (1 <= year <= 9999 and month <= 12 and day <= 31 and (month or not day)):
                 raise ValueError(f"not a date of the cache: {number}")
-            date = self.partials[number] = _frozen(
+            date = self.partials[number] = assembled(
                 PartialDate, {"year": year, "month": month or None, "day": day or None}
             )
         return date
 
     def event_date(self, row: list[Any]) -> EventDate:
         start, end, qualifier, raw, is_interval = row
-        return _frozen(EventDate, {
+        return assembled(EventDate, {
             "start": self.partial(start),
             "end": self.partial(end),
             "qualifier": qualifier,
@@ -638,7 +623,7 @@ class _EventBuilder:
         title, summary, place, participants, tags, location, passages = row
         sources = self.sources
         built = [
-            _frozen(Passage, {
+            assembled(Passage, {
                 "source_id": source_id,
                 "quote": quote,
                 "start": start_at,
@@ -653,7 +638,7 @@ class _EventBuilder:
             for source_id, quote, start_at, end_at, line, column, verbatim, prefix, suffix, note
             in passages
         ]
-        return _frozen(Event, {
+        return assembled(Event, {
             "id": ident,
             "title": title,
             "date": date,
@@ -662,7 +647,7 @@ class _EventBuilder:
             "place": place,
             "participants": tuple(participants),
             "tags": tuple(tags),
-            "location": _frozen(
+            "location": assembled(
                 Location, {"file": self.name, "line": location[0], "column": location[1]}
             )
             if location

@@ -26,6 +26,7 @@ from citeline.model import (
     Passage,
     Source,
     Timeline,
+    assembled,
     citing_indexes,
 )
 from citeline.sanitize import excerpt
@@ -674,17 +675,19 @@ class _Checker:
         passages = self.passages(node, fields.get("passages"), what, sources)
         if None in (ident, title, date, summary, passages):
             return None
-        return Event(
-            id=ident,  # type: ignore[arg-type]
-            title=title,  # type: ignore[arg-type]
-            date=date,  # type: ignore[arg-type]
-            summary=summary,  # type: ignore[arg-type]
-            passages=passages,  # type: ignore[arg-type]
-            place=place,
-            participants=participants,
-            tags=tags,
-            location=Location(self.name, node.line, node.column),
-        )
+        return assembled(Event, {
+            "id": ident,
+            "title": title,
+            "date": date,
+            "summary": summary,
+            "passages": passages,
+            "place": place,
+            "participants": participants,
+            "tags": tags,
+            "location": assembled(
+                Location, {"file": self.name, "line": node.line, "column": node.column}
+            ),
+        })
 
     def date(self, node: Node, fields: dict[str, Pair], what: str) -> EventDate | None:
         raw = self.text(node, fields, "date", what, required=True)
@@ -767,18 +770,18 @@ class _Checker:
             self.near_miss_budget -= len(canonical.canonical) + len(quote)
         if isinstance(found, anchoring.Match):
             line, column = source.line_col(found.start)
-            return Passage(
-                source_id=source_id,
-                quote=quote,
-                start=found.start,
-                end=found.end,
-                line=line,
-                column=column,
-                text=source.text[found.start : found.end],
-                prefix=prefix,
-                suffix=suffix,
-                note=note,
-            )
+            return assembled(Passage, {
+                "source_id": source_id,
+                "quote": quote,
+                "start": found.start,
+                "end": found.end,
+                "line": line,
+                "column": column,
+                "text": source.text[found.start : found.end],
+                "prefix": prefix,
+                "suffix": suffix,
+                "note": note,
+            })
         self.anchor_error(fields["quote"].value, source, quote, found, searched)
         return None
 
