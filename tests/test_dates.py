@@ -421,3 +421,14 @@ def test_date_like_text_raises_only_date_error(raw: str) -> None:
         assert format_date(parsed)
         if parsed.start and parsed.end:
             assert parsed.start.first_day() <= parsed.end.last_day()
+
+
+@settings(max_examples=200)
+@given(st.integers(0, 9999), st.integers(0, 19), st.integers(0, 39), st.integers(1, 3))
+def test_plain_iso_dates_read_as_the_general_path_reads_them(
+    year: int, month: int, day: int, parts: int
+) -> None:
+    raw = "-".join([f"{year:04d}", f"{month:02d}", f"{day:02d}"][:parts])
+    assert _reading(lambda text, base: parse_date(text), raw, 0) == _reading(
+        dates._single, raw, 0
+    )

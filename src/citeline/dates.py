@@ -135,6 +135,10 @@ def parse_date(raw: str) -> EventDate:
     """
     if not isinstance(raw, str):
         raise DateError(f"a date must be text, not {type(raw).__name__}; {EXPECTED}")
+    iso = _ISO.fullmatch(raw)
+    if iso is not None:  # the commonest form, read at once (as below, to the same result)
+        date = _iso_date(iso, raw, 0)
+        return EventDate(date, date, None, raw, False)
     text = raw.strip()
     base = len(raw) - len(raw.lstrip())
     if not text:
