@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.widgets import ProgressBar
 
 from citeline.pending_load import LoadCancelled, PendingLoad
 from citeline.tui.app import CitelineApp, make_app
@@ -66,6 +67,46 @@ async def test_loading_screen_follows_the_progress(flow_dir: Path) -> None:  # n
         text = screen_text(app)
         assert "Anchoring passages…" in text
         assert "42%" in text
+        pending.start()
+        await _until(lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_the_loading_screen_redraws_only_what_changed(
+    flow_dir: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each frame drawn while loading takes the interpreter from the load: the bar is
+    updated only when its percentage changes, the phase only when it changes, and
+    neither lays out the screen again."""
+    path = flow_dir / "events.yaml"
+    pending, app = loading_app(path)
+    async with app.run_test(size=(100, 30)):
+        screen = app.screen
+        assert isinstance(screen, LoadingScreen)
+        pending.progress = ("Anchoring passages", 0.42)
+        await _until(lambda: "42%" in screen_text(app))
+        bar = screen.query_one(ProgressBar)
+        bar_updates: list[object] = []
+        monkeypatch.setattr(bar, "update", lambda **kwargs: bar_updates.append(kwargs))
+        layouts: list[str] = []
+        for widget in screen.query("*"):
+            refresh = widget.refresh
+
+            def recorded(*regions, _refresh=refresh, _widget=widget, **kwargs):  # type: ignore[no-untyped-def]
+                if kwargs.get("layout"):
+                    layouts.append(str(_widget))
+                return _refresh(*regions, **kwargs)
+
+            monkeypatch.setattr(widget, "refresh", recorded)
+
+        pending.progress = ("Anchoring passages", 0.4299)  # the same percentage
+        screen._show_progress()
+        assert bar_updates == []
+        pending.progress = ("Writing the cache", 0.43)
+        screen._show_progress()
+        assert bar_updates == [{"progress": 43}]
+        await _until(lambda: "Writing the cache…" in screen_text(app))
+        assert layouts == []
         pending.start()
         await _until(lambda: isinstance(app.screen, MainScreen))
 

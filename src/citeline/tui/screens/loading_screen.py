@@ -26,6 +26,8 @@ class LoadingScreen(Screen[None]):
     def __init__(self, pending: PendingLoad) -> None:
         super().__init__()
         self._pending = pending
+        self._phase_shown: str | None = None
+        self._percent_shown: int | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="loading-box"):
@@ -44,6 +46,13 @@ class LoadingScreen(Screen[None]):
         self.call_after_refresh(self._pending.release)
 
     def _show_progress(self) -> None:
+        """Redraw what changed, and only that: each frame drawn meanwhile takes the
+        interpreter from the load (1-3 ms each; a layout of the screen, more)."""
         phase, share = self._pending.progress
-        self.query_one(ProgressBar).update(progress=round(share * 100, 1))
-        self.query_one("#loading-phase", Static).update(f"{phase}…")
+        percent = int(share * 100)  # what the bar and its label can show
+        if percent != self._percent_shown:
+            self._percent_shown = percent
+            self.query_one(ProgressBar).update(progress=percent)
+        if phase != self._phase_shown:  # one row (see the styles): no new layout
+            self._phase_shown = phase
+            self.query_one("#loading-phase", Static).update(f"{phase}…", layout=False)
