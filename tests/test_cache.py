@@ -259,14 +259,21 @@ def _age(*paths: Path, seconds: float = 60) -> None:
 
 
 def _count_digests(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What is digested from now on: texts (``digest``) and files' bytes (``UTF8Digest``)."""
     digested: list[str] = []
     real = cache.digest
+    real_init = cache.UTF8Digest.__init__
 
     def counting(text: str) -> str:
         digested.append(text)
         return real(text)
 
+    def counting_bytes(self: cache.UTF8Digest, utf8: bytes, **options: int) -> None:
+        digested.append(utf8.decode("utf-8"))
+        real_init(self, utf8, **options)
+
     monkeypatch.setattr(cache, "digest", counting)
+    monkeypatch.setattr(cache.UTF8Digest, "__init__", counting_bytes)
     return digested
 
 
@@ -637,3 +644,14 @@ def test_restamping_leaves_an_entry_replaced_meanwhile_alone(folder: Path) -> No
     replaced = cache.entry_path(path).read_bytes()
     remember(path, second)  # the first start's restamp comes late
     assert cache.entry_path(path).read_bytes() == replaced
+
+
+@given(text=st.text(), bom=st.booleans(), on_thread=st.booleans())
+def test_a_files_bytes_digest_as_its_text_does(text: str, bom: bool, on_thread: bool) -> None:
+    """The events file is digested from its bytes (beside the load, on a thread when
+    they are many): the same key as its text, which drops a leading BOM, gives."""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # (no lone surrogates)
+    utf8 = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    digest = cache.UTF8Digest(utf8, on_thread_from=0 if on_thread else len(utf8) + 1)
+    assert (digest._thread is not None) is on_thread
+    assert digest.result() == cache.digest(utf8.decode("utf-8").removeprefix("\ufeff"))

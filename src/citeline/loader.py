@@ -177,10 +177,16 @@ class _EventsFile:
     def __init__(self, path: Path, name: str) -> None:
         self.path = path
         self.name = name
+        self._digest: cache.UTF8Digest | None = None
 
     @cached_property
     def _read(self) -> tuple[str | Diagnostic, Stamp | None]:
-        return _read_events_file(self.path, self.name)
+        try:
+            raw, stamp = read_bounded(self.path, MAX_EVENTS_BYTES)
+        except Unreadable as problem:
+            return _events_problem(problem, self.name), None
+        self._digest = cache.UTF8Digest(raw)  # (hashed meanwhile, beside what follows)
+        return _events_text(raw, self.name), stamp
 
     @property
     def data(self) -> str | Diagnostic:
@@ -193,8 +199,10 @@ class _EventsFile:
     @cached_property
     def digest(self) -> str | None:
         """The digest of the text, the cache's key (``None`` if it cannot be read)."""
-        data = self.data
-        return None if isinstance(data, Diagnostic) else cache.digest(data)
+        if isinstance(self.data, Diagnostic):
+            return None
+        assert self._digest is not None  # (made as the text was read)
+        return self._digest.result()
 
 
 def remember(path: Path | str, result: LoadResult, display_name: str | None = None) -> None:
@@ -213,15 +221,6 @@ def remember(path: Path | str, result: LoadResult, display_name: str | None = No
         path, name, result.events_digest, result.timeline, result.diagnostics,
         result.stamps, result.started_ns,
     )
-
-
-def _read_events_file(path: Path, name: str) -> tuple[str | Diagnostic, Stamp | None]:
-    """The text of the events file (or what is wrong with it), and its stamp."""
-    try:
-        raw, stamp = read_bounded(path, MAX_EVENTS_BYTES)
-    except Unreadable as problem:
-        return _events_problem(problem, name), None
-    return _events_text(raw, name), stamp
 
 
 def _events_problem(problem: Unreadable, name: str) -> Diagnostic:
