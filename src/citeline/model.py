@@ -225,11 +225,17 @@ def assembled(cls: type[T], fields: dict[str, Any]) -> T:
     A frozen dataclass's ``__init__`` sets each field through
     ``object.__setattr__``: for the hundreds of thousands of passages and
     events of a large timeline, that is a second or so. The loader and the
-    cache have checked every field, and give them all, so they are set at
-    once. (A dict, not keyword arguments: packing those costs a quarter more.)
+    cache have checked every field, and give them all, in order, so they are
+    put in the instance's dict directly: 0.5 us a passage instead of 1.3.
+    One at a time, not with ``update``, which is quicker still (0.2 us) but
+    gives each instance a dict of its own keys: 336 bytes a passage instead of
+    232 (169 through ``__init__``). (A dict, not keyword arguments: packing
+    those costs a quarter more.)
     """
     instance = object.__new__(cls)
-    instance.__dict__.update(fields)
+    attributes = instance.__dict__
+    for name, value in fields.items():
+        attributes[name] = value
     return instance
 
 
