@@ -317,5 +317,5 @@ def test_edits_are_the_space_runs_and_ellipses(text: str) -> None:
 
 @settings(max_examples=300)
 @given(text=st.text(alphabet=" .…ab", max_size=60))
-def test_space_runs_collapse_to_one_space(text: str) -> None:
-    assert anchoring._collapse_space_runs(text) == re.sub(" {2,}", " ", text)
+def test_canonical_text_collapses_space_runs_and_expands_ellipses(text: str) -> None:
+    assert anchoring._canon(text) == re.sub(" {2,}", " ", text).replace("…", "...")

@@ -69,29 +69,17 @@ def fold_characters(text: str) -> str:
 
 
 def _canon(folded: str) -> str:
-    """Collapse space runs and expand ellipses in folded text."""
-    if "  " in folded:
-        folded = _collapse_space_runs(folded)
-    if "…" in folded:
-        folded = folded.replace("…", "...")
-    return folded
-
-
-def _collapse_space_runs(text: str) -> str:
-    """``text`` with each run of spaces made one space.
-
-    What ``re.sub(" {2,}", " ", text)`` gives, found with ``str.find``: three
-    times quicker on prose, where a regular expression looks at every character.
-    """
+    """Collapse space runs and expand ellipses in folded text (the edits of
+    :func:`_edits_of`)."""
+    if "  " not in folded and "…" not in folded:
+        return folded
     parts: list[str] = []
-    find = text.find
     kept_from = 0
-    start = find("  ")
-    while start != -1:
-        parts.append(text[kept_from : start + 1])
-        kept_from = _SPACES_AT.match(text, start).end()  # type: ignore[union-attr]
-        start = find("  ", kept_from)
-    parts.append(text[kept_from:])
+    for start, end, width in _edits_of(folded):
+        parts.append(folded[kept_from:start])
+        parts.append(" " if width == 1 else "...")
+        kept_from = end
+    parts.append(folded[kept_from:])
     return "".join(parts)
 
 

@@ -31,10 +31,9 @@ from citeline.sanitize import excerpt
 try:  # libyaml's parser, when PyYAML was built with it (it is not re-exported by ``yaml``)
     from yaml._yaml import CParser as _Parser
 
-    #: libyaml reports reader errors at a byte offset into the UTF-8 text.
-    _BYTE_POSITIONS = True
-    #: It reads UTF-8: given text, it would encode it itself.
-    _READS_UTF8 = True
+    #: libyaml reads UTF-8 (given text, it encodes it itself) and reports reader
+    #: errors at a byte offset into it.
+    _LIBYAML = True
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml.parser import Parser as _PyParser
     from yaml.reader import Reader
@@ -46,8 +45,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
             Scanner.__init__(self)
             _PyParser.__init__(self)
 
-    _BYTE_POSITIONS = False
-    _READS_UTF8 = False
+    _LIBYAML = False
 
 
 #: The deepest nesting of lists and mappings read; a timeline needs five.
@@ -219,7 +217,7 @@ def read_yaml(
     parser = None
     try:
         # (libyaml's marks count characters whichever it is given: the same places)
-        parser = _Parser(utf8 if _READS_UTF8 else text)
+        parser = _Parser(utf8 if _LIBYAML else text)
         root = _Builder(problems, places, text, progress, stream).run(parser)
     except _Stop:
         return ReadResult(None, problems)
@@ -261,7 +259,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, places: _Places) -> Problem:
 def _reader_problem(error: yaml.reader.ReaderError, text: str, places: _Places) -> Problem:
     """A character YAML does not allow (a control character, mostly), placed."""
     position = error.position
-    if _BYTE_POSITIONS:
+    if _LIBYAML:
         position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
     line, column = places.of(position)
     code = error.character if isinstance(error.character, int) else None
