@@ -10,6 +10,7 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
 from textual.widgets import ProgressBar
 
 from citeline.pending_load import LoadCancelled, PendingLoad
@@ -55,6 +56,31 @@ async def test_loading_screen_shows_then_the_timeline(flow_dir: Path) -> None:  
         await pilot.press("j")
         assert selected_id(app) == "treaty"
     assert app.late_load is None
+
+
+async def test_the_loading_screen_gives_way_to_the_timeline_directly(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    """No blank screen is shown between the two while the main screen is composed
+    (at 100,000 events that takes more than half a second)."""
+    path = flow_dir / "events.yaml"
+    pending, app = loading_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        drawn: list[str] = []  # the screen of each frame drawn from now on
+        display = app._display
+
+        def recorded(screen: Screen, renderable: object) -> None:
+            if renderable is not None and (not drawn or drawn[-1] != type(screen).__name__):
+                drawn.append(type(screen).__name__)
+            display(screen, renderable)  # type: ignore[arg-type]
+
+        app._display = recorded  # type: ignore[method-assign]
+        pending.start()
+        await _until(lambda: isinstance(app.screen, MainScreen))
+        await pilot.pause()
+        assert drawn[-1] == "MainScreen"
+        assert set(drawn) <= {"LoadingScreen", "MainScreen"}
 
 
 async def test_loading_screen_follows_the_progress(flow_dir: Path) -> None:  # noqa: F811
