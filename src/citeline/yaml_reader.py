@@ -224,7 +224,7 @@ def read_yaml(
     except yaml.MarkedYAMLError as error:
         return ReadResult(None, [*problems, _syntax_problem(error, places)])
     except yaml.reader.ReaderError as error:
-        return ReadResult(None, [*problems, _reader_problem(error, text, places)])
+        return ReadResult(None, [*problems, _reader_problem(error, utf8, places)])
     except yaml.YAMLError as error:  # pragma: no cover - no other errors are known
         return ReadResult(None, [*problems, Problem(1, 1, f"YAML error: {excerpt(str(error))}")])
     finally:
@@ -256,11 +256,13 @@ def _syntax_problem(error: yaml.MarkedYAMLError, places: _Places) -> Problem:
     )
 
 
-def _reader_problem(error: yaml.reader.ReaderError, text: str, places: _Places) -> Problem:
-    """A character YAML does not allow (a control character, mostly), placed."""
+def _reader_problem(error: yaml.reader.ReaderError, utf8: bytes, places: _Places) -> Problem:
+    """A character YAML does not allow (a control character, mostly), placed.
+
+    ``utf8``: the text as libyaml read it, whose byte offsets it reports."""
     position = error.position
     if _LIBYAML:
-        position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
+        position = len(utf8[:position].decode("utf-8", "ignore"))
     line, column = places.of(position)
     code = error.character if isinstance(error.character, int) else None
     if code is None:
