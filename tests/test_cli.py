@@ -648,3 +648,43 @@ def test_what_a_command_loaded_is_kept_out_of_the_collectors_sight(
     finally:
         gc.unfreeze()
     assert capsys.readouterr().out
+
+
+def test_the_browser_starts_with_the_collector_paused_and_hands_its_resumption_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (its young collections while the interface is imported and first drawn find
+    # nothing: about 15 ms of a warm start at 10,000 events)
+    import gc
+
+    from citeline.tui.app import CitelineApp
+
+    path = make_timeline(tmp_path)
+    seen: list[tuple[bool, bool]] = []
+
+    def run(app: CitelineApp, **_kwargs: object) -> None:  # instead of the interface
+        seen.append((gc.isenabled(), app._resume_collector is not None))
+
+    monkeypatch.setattr(CitelineApp, "run", run)
+    gc.enable()
+    try:
+        assert cli.main(["--events", str(path)]) == 0
+        assert seen == [(False, True)]
+        assert gc.isenabled()  # resumed by the command, the timeline never having shown
+    finally:
+        gc.enable()
+
+
+def test_a_browser_refusal_leaves_the_collector_running(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    path = make_timeline(tmp_path, EVENTS.replace("March 2023", "Marhc 2023"))
+    gc.enable()
+    try:
+        assert cli.main(["--events", str(path)]) == 1
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    assert "1 error" in capsys.readouterr().err

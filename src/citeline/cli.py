@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from citeline import __version__
+from citeline.collector import pause_until_resumed
 from citeline.diagnostics import Diagnostic, closest, summary_line
 from citeline.loader import LoadResult, load
 from citeline.model import Event, Timeline
@@ -312,21 +313,33 @@ def _browse(path: Path, event_id: str | None) -> int:
     the timeline, and its errors are printed without the screen ever being
     taken over. A longer one goes on behind the browser's loading screen.
     The interface is imported first: loading meanwhile, on another thread,
-    would only slow both down (they take turns on the interpreter lock).
+    would only slow both down (they take turns on the interpreter lock). The
+    garbage collector is paused until the timeline first shows (see
+    :func:`~citeline.collector.pause_until_resumed`).
     """
-    from citeline.tui.app import make_app
+    resume_collector = pause_until_resumed()  # until the first frame (the app resumes it)
+    try:
+        from citeline.tui.app import make_app
 
-    pending = PendingLoad(path).start()
-    result = pending.wait(timeout=BLINK)
-    if result is not None:
-        refused = _refusal(result, path, event_id)
-        if refused is not None:
-            return refused
-        app = make_app(result.timeline, path, select_event=event_id, load_result=result)
-    else:
-        pending.hold()  # until the loading screen is up (it releases the load)
-        app = make_app(None, path, select_event=event_id, pending=pending)
-    app.run()
+        pending = PendingLoad(path).start()
+        result = pending.wait(timeout=BLINK)
+        if result is not None:
+            refused = _refusal(result, path, event_id)
+            if refused is not None:
+                return refused
+            app = make_app(
+                result.timeline, path, select_event=event_id, load_result=result,
+                resume_collector=resume_collector,
+            )
+        else:
+            pending.hold()  # until the loading screen is up (it releases the load)
+            app = make_app(
+                None, path, select_event=event_id, pending=pending,
+                resume_collector=resume_collector,
+            )
+        app.run()
+    finally:
+        resume_collector()  # (if the timeline never showed)
     if app.late_load is not None:  # the load ended behind the loading screen, unusable
         refused = _refusal(app.late_load, path, event_id)
         if refused is not None:

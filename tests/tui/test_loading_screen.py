@@ -195,3 +195,50 @@ async def test_the_loading_screen_releases_a_held_load_once_drawn(flow_dir: Path
         await _until(lambda: not pending.held)
         pending.start()
         await _until(lambda: app.screen is getattr(app, "main_screen", None))
+
+
+@pytest.mark.parametrize("loaded_first", [True, False])
+async def test_the_collector_is_resumed_once_the_timeline_has_shown(
+    flow_dir: Path, loaded_first: bool  # noqa: F811
+) -> None:
+    """The command line pauses the collector for the start; the browser hands it back
+    after the main screen's first frame, once what made that frame is frozen (not as
+    the loading screen shows)."""
+    import gc
+
+    from citeline.loader import load
+
+    path = flow_dir / "events.yaml"
+    resumed: list[tuple[int, int]] = []  # (main screen frames drawn, objects frozen) then
+    frames: list[str] = []
+    gc.unfreeze()
+    resume = lambda: resumed.append((frames.count("MainScreen"), gc.get_freeze_count()))  # noqa: E731
+    pending = PendingLoad(path)
+    if loaded_first:
+        result = load(path)
+        app = make_app(result.timeline, path, watch=False, load_result=result,
+                       resume_collector=resume)
+    else:
+        app = make_app(None, path, watch=False, pending=pending, resume_collector=resume)
+    display = app._display
+
+    def recorded(screen: Screen, renderable: object) -> None:
+        if renderable is not None:
+            frames.append(type(screen).__name__)
+        display(screen, renderable)  # type: ignore[arg-type]
+
+    app._display = recorded  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            if not loaded_first:
+                assert isinstance(app.screen, LoadingScreen) and not resumed
+                pending.start()
+                await _until(lambda: isinstance(app.screen, MainScreen))
+            await _until(lambda: bool(resumed))
+            await pilot.pause()
+            assert len(resumed) == 1
+            main_frames, frozen = resumed[0]
+            assert main_frames >= 1 and frozen > 0
+    finally:
+        gc.unfreeze()

@@ -8,6 +8,7 @@ import importlib
 import re
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,7 @@ class CitelineApp(App[int]):
         watch: bool = True,
         load_result: LoadResult | None = None,
         pending: PendingLoad | None = None,
+        resume_collector: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         if timeline is None and pending is None:
@@ -114,6 +116,8 @@ class CitelineApp(App[int]):
         #: holds the interpreter lock most of the time, and the keys would wait on both
         self.background_work = asyncio.Lock()
         self._unremembered: LoadResult | None = None  # to cache (or restamp), not yet
+        #: called once the timeline first shows (the caller paused the collector for the start)
+        self._resume_collector = resume_collector
 
     def run(self, *args: Any, **kwargs: Any) -> int | None:
         """Run the browser, the frames written out without waiting (:data:`SWITCH_INTERVAL`)."""
@@ -219,6 +223,8 @@ class CitelineApp(App[int]):
             self._unremembered = self._load_result
             self._remember()
         self.call_after_refresh(self._freeze_timeline)
+        if self._resume_collector is not None:
+            self.call_after_refresh(self._resume_collector)
         self.call_after_refresh(self._warm_up)
 
     @work(group="warm-up")
@@ -602,6 +608,7 @@ def make_app(
     watch: bool = True,
     load_result: LoadResult | None = None,
     pending: PendingLoad | None = None,
+    resume_collector: Callable[[], None] | None = None,
 ) -> CitelineApp:
     """The one factory the CLI and the tests build the browser with.
 
@@ -610,6 +617,8 @@ def make_app(
     ``timeline``, the browser shows a loading screen until ``pending`` is
     done; if that load has errors (or no ``select_event``), it exits at once
     with the result in :attr:`CitelineApp.late_load` for the caller to report.
+    ``resume_collector`` is called once the timeline has first shown and what
+    made it is frozen (see :func:`citeline.collector.pause_until_resumed`).
     """
     return CitelineApp(
         timeline,
@@ -618,4 +627,5 @@ def make_app(
         watch=watch,
         load_result=load_result,
         pending=pending,
+        resume_collector=resume_collector,
     )
