@@ -13,6 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from citeline import cache
+from citeline.cache_entry import EntryFile
 from citeline.loader import load, remember
 from citeline.model import LazyEvents
 
@@ -512,20 +513,21 @@ def test_once_every_event_is_built_the_entry_is_not_held(folder: Path, aged: boo
         _age(folder / "events.yaml", folder / "s.txt")
     path, first = _warm(folder)
     held: list[bytes] = []
-    real = cache._rebuild
+    real = EntryFile.whole
 
-    def spying(events_path, name, document, raw, *rest):  # type: ignore[no-untyped-def]
-        held.append(raw)
-        return real(events_path, name, document, raw, *rest)
+    def spying(entry_file: EntryFile) -> tuple[bytes, int]:
+        whole = real(entry_file)
+        held.append(whole[0])
+        return whole
 
     def kept_by_the_timeline() -> bool:
         return any(isinstance(r, types.CellType) for r in gc.get_referrers(held[0]))
 
-    cache._rebuild = spying  # type: ignore[assignment]
+    EntryFile.whole = spying  # type: ignore[method-assign]
     try:
         result = load(path, use_cache=True)
     finally:
-        cache._rebuild = real  # type: ignore[assignment]
+        EntryFile.whole = real  # type: ignore[method-assign]
     assert result.from_cache and kept_by_the_timeline()  # the events are not built yet
     assert result.timeline.events == first.timeline.events
     assert not kept_by_the_timeline()

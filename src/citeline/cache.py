@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, overload
 
 from citeline import __version__
+from citeline.cache_entry import EntryFile
 from citeline.chronology import Chronology, chronology_of
 from citeline.collector import collector_paused
 from citeline.diagnostics import Diagnostic, Severity
@@ -312,10 +313,12 @@ def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
         return
     try:
         path = entry_path(events_path)
-        read = _read_entry(path, events_path, name)
-        if read is None:
-            return
-        raw, end, document = read
+        with EntryFile(path) as entry:
+            document = _header(entry, events_path, name)
+            if document is None:
+                return
+            raw, _ = entry.whole()
+        end = raw.index(b"\n")
         if (document["events_digest"], document["checksum"]) != (hit.events_digest, hit.checksum):
             return
         stamp = hit.checked.get(os.path.normpath(events_path))
@@ -359,25 +362,21 @@ class Hit(NamedTuple):
     checksum: int
 
 
-def _read_entry(
-    path: Path, events_path: Path, name: str
-) -> tuple[bytes, int, dict[str, Any]] | None:
-    """The entry's bytes, where its header line ends, and the header, if the header is
-    this version's, for this events file shown as ``name`` (raises ``OSError`` and
-    ``ValueError`` as reading and decoding do)."""
+def _header(entry: EntryFile, events_path: Path, name: str) -> dict[str, Any] | None:
+    """The entry's header, if it is this version's, for this events file shown as
+    ``name`` (raises ``OSError`` and ``ValueError`` as reading and decoding do)."""
     # bytes, decoded a line at a time: decoding 100 MB at once would hold the
     # interpreter for a quarter of a second
-    raw = path.read_bytes()
-    end = raw.find(b"\n")
-    if end == -1:
+    first = entry.first_lines(1)
+    if not first:
         return None
-    document = json.loads(raw[:end])
+    document = json.loads(first[0])
     if not isinstance(document, dict):
         return None
     for key, value in _identity(events_path, name).items():
         if document.get(key) != value:
             return None
-    return raw, end, document
+    return document
 
 
 def lookup(
@@ -398,18 +397,18 @@ def lookup(
     ``long_lived`` (a browser's timeline) frozen out of its sight.
     """
     try:
-        read = _read_entry(entry_path(events_path), events_path, name)
-        if read is None:
-            return None
-        raw, end, document = read
-        checked: dict[str, Stamp] = {}
-        stamp = _current_stamp(events_path)  # (taken before the text is read for its digest)
-        if not _vouches(document["events_stamp"], stamp):
-            if events_digest() != document["events_digest"]:
+        with EntryFile(entry_path(events_path)) as entry:
+            document = _header(entry, events_path, name)
+            if document is None:
                 return None
-            if stamp is not None:
-                checked[os.path.normpath(events_path)] = stamp
-        rebuilt = _rebuild(events_path, name, document, raw, end, progress, long_lived, checked)
+            checked: dict[str, Stamp] = {}
+            stamp = _current_stamp(events_path)  # (taken before the text is read for its digest)
+            if not _vouches(document["events_stamp"], stamp):
+                if events_digest() != document["events_digest"]:
+                    return None
+                if stamp is not None:
+                    checked[os.path.normpath(events_path)] = stamp
+            rebuilt = _rebuild(events_path, name, document, entry, progress, long_lived, checked)
         if rebuilt is None:
             return None
         return Hit(*rebuilt, document["events_digest"], checked, document["checksum"])
@@ -421,20 +420,19 @@ def _rebuild(
     events_path: Path,
     name: str,
     document: dict[str, Any],
-    raw: bytes,
-    end: int,
+    entry_file: EntryFile,
     progress: Progress | None,
     long_lived: bool,
     checked: dict[str, Stamp],
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
-    """The timeline of an entry whose header is ``document``; the rest follows ``end``.
+    """The timeline of the entry in ``entry_file``, whose header is ``document``.
 
     Every source is known unchanged by its stamp (its text is then taken
     from the entry when first asked for) or by the digest of its text (its
-    stamp then goes into ``checked``), the
-    lines below the header are checked against the checksum, and the table
-    of ids and dates is decoded; the events are built as they are looked at
-    (see :class:`~citeline.model.LazyEvents`).
+    stamp then goes into ``checked``), the table of ids and dates is
+    decoded, and the lines below the header are checked against the
+    checksum (the entry is read whole meanwhile); the events are built as
+    they are looked at (see :class:`~citeline.model.LazyEvents`).
     """
     root = events_path.parent
     entries = document["sources"]
@@ -454,9 +452,15 @@ def _rebuild(
         checked[os.path.normpath(read.path)] = read.stamp
     if progress is not None:
         progress(PHASE, SOURCES_SHARE)
-    body = end + 1
-    if zlib.crc32(memoryview(raw)[body:]) != document["checksum"]:
+    first = entry_file.first_lines(2)
+    if len(first) < 2:
         return None
+    (ids, distinct, date_numbers, years, days, gap_texts, gap_numbers, first_day,
+     last_day) = json.loads(first[1])
+    raw, checksum = entry_file.whole()
+    if checksum != document["checksum"]:
+        return None
+    body = len(first[0]) + 1
     size = document["chunk"]
     total = document["event_count"]
     if not isinstance(size, int) or size < 1:  # (the header is not under the checksum)
@@ -491,8 +495,6 @@ def _rebuild(
             sources.append(Source.reading_text_later(
                 partial(_text_of_line, raw[starts[line] : starts[line + 1] - 1]), **fields
             ))
-    (ids, distinct, date_numbers, years, days, gap_texts, gap_numbers, first_day,
-     last_day) = json.loads(raw[starts[0] : starts[1] - 1])
     if not all(len(column) == total for column in (ids, date_numbers, years, days, gap_numbers)):
         return None
     if total and (min(date_numbers) < 0 or max(date_numbers) >= len(distinct)):
