@@ -195,6 +195,26 @@ async def test_keys_typed_ahead_of_a_focus_change_go_where_the_focus_went(
 
 
 
+async def test_the_search_field_is_mounted_when_first_opened_then_kept(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    """Not for the first frame (its styles and mounting cost about 5 ms), and once only."""
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        screen = app.main_screen
+        assert not screen.query(SearchBar)
+        await pilot.press("/", "t")
+        field = screen.query_one(SearchBar)
+        assert app.focused is field and field.value == "t"
+        assert field.region.height and field.region.y > screen.timeline_list.region.y
+        await pilot.press("escape")
+        assert not field.display and isinstance(app.focused, TimelineList)
+        await pilot.press("/", "r")
+        assert list(screen.query(SearchBar)) == [field]
+        assert app.focused is field and field.display and field.value == "r"
+
+
 async def test_a_query_typed_ahead_of_the_search_bar_goes_into_it(flow_dir: Path) -> None:  # noqa: F811
     from textual import events
 

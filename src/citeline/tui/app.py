@@ -481,11 +481,11 @@ class CitelineApp(App[int]):
         else:
             self.history.replace(self._current_place())
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         if self.screen is not self.main_screen:
             self.history.replace(self._current_place())
             self._visit(Place("timeline", self._selected_id()))
-        self.main_screen.open_search()
+        await self.main_screen.open_search()
 
     def action_sources(self) -> None:
         self._open_view("sources")

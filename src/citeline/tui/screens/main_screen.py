@@ -96,13 +96,13 @@ class MainScreen(Screen[None]):
                 on_enter=self._on_list_entered,
             )
             yield EventDetail(id="detail")
-        yield SearchBar(id="search", on_change=self._on_query_typed)
+        # (the search field is mounted when first opened: a text field's styles and
+        # mounting cost the first frame about 5 ms)
         yield Static(id="errors", markup=False)
         yield KeyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self._update_title()
-        self.query_one("#search", SearchBar).display = False
         self.query_one("#errors", Static).display = False
         if self._first_selection is not None:
             self.select_event(self._first_selection)
@@ -216,8 +216,11 @@ class MainScreen(Screen[None]):
     def passages_focused(self) -> bool:
         return isinstance(self.focused, PassageList)
 
-    def open_search(self) -> None:
-        search = self.query_one("#search", SearchBar)
+    async def open_search(self) -> None:
+        search = self._search_bar()
+        if search is None:
+            search = SearchBar(id="search", on_change=self._on_query_typed)
+            await self.mount(search, before="#errors")
         search.display = True
         self.set_focus(search)
 
@@ -233,7 +236,8 @@ class MainScreen(Screen[None]):
             index = min(self.timeline_list.selected_index or 0, len(timeline.events) - 1)
         self.query_one(TimeAxis).set_timeline(timeline)
         self.timeline_list.set_timeline(timeline, select=index)
-        query = self.query_one("#search", SearchBar).value
+        search = self._search_bar()
+        query = search.value if search is not None else ""
         self._applied_query = None
         self._typed_query = None
         if query:
@@ -358,10 +362,16 @@ class MainScreen(Screen[None]):
         self._update_title(query)
         self._show_selected()
 
+    def _search_bar(self) -> SearchBar | None:
+        """The search field, once opened."""
+        found = self.query("#search")
+        return found.first(SearchBar) if found else None
+
     def _clear_search(self) -> None:
-        search = self.query_one("#search", SearchBar)
-        search.value = ""
-        search.display = False
+        search = self._search_bar()
+        if search is not None:
+            search.value = ""
+            search.display = False
         self._applied_query = ""
         self._waiting_query = None
         self._typed_query = None
