@@ -31,7 +31,6 @@ can write it can write the events file too.)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import threading
@@ -40,6 +39,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, overload
+
+try:  # hashlib's own BLAKE2, without hashlib, whose OpenSSL bindings take 2-6 ms to load
+    from _blake2 import blake2b
+except ImportError:  # (a Python built without it)
+    from hashlib import blake2b
 
 from citeline import __version__
 from citeline.cache_entry import EntryFile
@@ -89,7 +93,7 @@ def enabled() -> bool:
 
 
 def digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 class UTF8Digest:
@@ -118,7 +122,7 @@ class UTF8Digest:
 
     def _hash(self) -> None:
         assert self._bytes is not None
-        self._digest = hashlib.blake2b(self._bytes, digest_size=20).hexdigest()
+        self._digest = blake2b(self._bytes, digest_size=20).hexdigest()
         self._bytes = None  # (let go of them)
 
     def result(self) -> str:
@@ -130,7 +134,7 @@ class UTF8Digest:
 
 def entry_path(events_path: Path) -> Path:
     """Where the entry for this events file lives (one per file, overwritten)."""
-    key = hashlib.blake2b(str(events_path.resolve()).encode(), digest_size=16).hexdigest()
+    key = blake2b(str(events_path.resolve()).encode(), digest_size=16).hexdigest()
     return cache_dir() / f"{key}.json"
 
 
