@@ -65,7 +65,7 @@ def citeline(
     environment.update(env or {})
     environment["PYTHONPATH"] = str(REPO / "src")
     return subprocess.run(
-        [sys.executable, "-m", "citeline.cli", *args],
+        [sys.executable, "-m", "citeline", *args],  # (as the installed command starts)
         cwd=cwd,
         env=environment,
         capture_output=True,
@@ -688,3 +688,49 @@ def test_a_browser_refusal_leaves_the_collector_running(
     finally:
         gc.enable()
     assert "1 error" in capsys.readouterr().err
+
+
+def test_the_command_imports_the_command_line_only_once_the_collector_is_paused() -> None:
+    probe = (
+        "import sys, citeline.__main__\n"
+        "print(sorted(m for m in sys.modules if m in ('citeline.cli', 'citeline.loader')"
+        " or m.split('.')[0] == 'textual'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", [[], ["validate"]])
+def test_the_command_resumes_the_collector_for_a_command_or_once_the_browser_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import gc
+
+    from citeline import __main__ as entry
+    from citeline.tui.app import CitelineApp
+
+    path = make_timeline(tmp_path)
+    seen: list[bool] = []  # the collector running, as the command or the browser starts
+    real_load = cli.load
+
+    def load(*args: object, **kwargs: object) -> object:
+        seen.append(gc.isenabled())
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "load", load)
+    monkeypatch.setattr(CitelineApp, "run", lambda app, **_: seen.append(gc.isenabled()))
+    monkeypatch.setattr(sys, "argv", ["citeline", "--events", str(path), *command])
+    gc.enable()
+    try:
+        assert entry.main() == 0
+        # validate runs with it resumed; the browser, paused until its timeline shows
+        assert seen == ([True] if command else [False])
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+    capsys.readouterr()

@@ -9,7 +9,7 @@ import json
 import os
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -86,14 +86,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, resume_collector: Callable[[], None] | None = None
+) -> int:
+    """Run the command line; the exit code.
+
+    ``resume_collector``: the garbage collector was paused for the start (see
+    :mod:`citeline.__main__`); it is resumed once the arguments are read, or by
+    the browser once its timeline shows.
+    """
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets '?'
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
     try:
-        code = _main(argv)
+        code = _main(argv, resume_collector)
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return code
     except KeyboardInterrupt:
@@ -134,13 +142,15 @@ def _say(message: str) -> None:
         print(one_line(message), file=sys.stderr)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     chosen = choose_events_path(getattr(args, "events", None))
     command = args.command
     if command is None:
-        return _browse(chosen.path, args.event)
+        return _browse(chosen.path, args.event, resume_collector)
+    if resume_collector is not None:
+        resume_collector()
     # validate always checks everything; the other commands may use the cache. What the
     # load made lasts until the command ends: kept out of the collector's sight, it is not
     # walked by the first collection after the load (0.9 s at 100,000 events).
@@ -306,7 +316,9 @@ def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
     return EXIT_OK
 
 
-def _browse(path: Path, event_id: str | None) -> int:
+def _browse(
+    path: Path, event_id: str | None, resume_collector: Callable[[], None] | None = None
+) -> int:
     """Open the browser on the timeline, or on a loading screen while it loads.
 
     A load done within a blink (a small or cached timeline) opens straight on
@@ -315,9 +327,10 @@ def _browse(path: Path, event_id: str | None) -> int:
     The interface is imported first: loading meanwhile, on another thread,
     would only slow both down (they take turns on the interpreter lock). The
     garbage collector is paused until the timeline first shows (see
-    :func:`~citeline.collector.pause_until_resumed`).
+    :func:`~citeline.collector.pause_until_resumed`), if it is not already.
     """
-    resume_collector = pause_until_resumed()  # until the first frame (the app resumes it)
+    if resume_collector is None:
+        resume_collector = pause_until_resumed()  # until the first frame (the app resumes it)
     try:
         from citeline.tui.app import make_app
 
