@@ -166,9 +166,15 @@ async def drive(path: Path, meta: dict[str, Any], counts: dict[str, int]) -> dic
         try:
             from citeline.tui.widgets.search_bar import SearchBar
 
+            def opened() -> bool:
+                found = main.query(SearchBar)
+                return bool(found) and found.first().display and app.focused is found.first()
+
+            await untimed(pilot, "/", opened)  # (the field is mounted when first opened)
             bar = main.query_one(SearchBar)
             for round_number in range(counts["search"]):
-                await untimed(pilot, "/", lambda: bar.display and app.focused is bar)
+                if round_number:
+                    await untimed(pilot, "/", lambda: bar.display and app.focused is bar)
                 for position, char in enumerate(query[:-1]):
                     typed = query[: position + 1]
                     seconds = await timed(  # until the list is filtered (the index built)
