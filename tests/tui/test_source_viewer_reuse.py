@@ -327,6 +327,32 @@ async def test_the_viewer_is_mounted_unseen_in_the_first_pause(
         assert cells(app) == await fresh_cells(flow_dir, ("b", "treaty", 1))
 
 
+async def test_the_prepared_viewer_is_drawn_unseen_so_its_first_opening_draws_nothing_anew(
+    flow_dir: Path, monkeypatch  # noqa: F811
+) -> None:
+    """The first opening of a source showed a viewer never drawn: 16 ms more than the
+    next openings, which find every line drawn already."""
+    drawn: list[str] = []
+    for widget_class in (SourceText, CitingEvents):
+        real = widget_class.render_line
+
+        def recording(widget, y, real=real):  # type: ignore[no-untyped-def]
+            drawn.append(type(widget).__name__)
+            return real(widget, y)
+
+        monkeypatch.setattr(widget_class, "render_line", recording)
+    app = make_flow_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await _prepared(app, pilot)
+        assert "SourceText" in drawn and "CitingEvents" in drawn  # drawn unseen
+        drawn.clear()
+        app.open_source("a", "treaty", 0)
+        await settle(pilot)
+        assert isinstance(app.screen, SourceScreen) and drawn == []
+        assert cells(app) == await fresh_cells(flow_dir, ("a", "treaty", 0))
+
+
 async def test_another_source_opened_first_in_the_prepared_viewer(
     flow_dir: Path,  # noqa: F811
 ) -> None:

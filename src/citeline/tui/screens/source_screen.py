@@ -83,8 +83,13 @@ class SourceScreen(Screen[None]):
         self._show()
 
     def park(self) -> None:
-        """Mounted but not shown (made ahead of its first opening): hold no timeline."""
+        """Mounted but not shown (made ahead of its first opening): hold no timeline.
+
+        Styled as it was mounted, it is not restyled when first shown unless the
+        styles changed meanwhile (see :meth:`on_screen_resume`).
+        """
         self._timeline_held = None
+        self._styled_for = self._style_inputs()
 
     def on_screen_suspend(self) -> None:
         """Hidden: let go of the timeline (only a weak reference stays).
