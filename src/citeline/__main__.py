@@ -3,7 +3,7 @@ started with the garbage collector paused.
 
 Importing the command line, the core and then the interface makes a great
 many objects that all last; the young collections they set off find nothing
-(25 of them, about 3 ms, while the command line alone is imported). The
+(23 of them, 2.4-3.7 ms, while the command line alone is imported). The
 browser resumes the collector once its timeline shows; any other command,
 once its arguments are read (see :func:`citeline.collector.pause_until_resumed`).
 """

@@ -46,8 +46,8 @@ def pause_until_resumed() -> Callable[[], None]:
 
     For a program's start: importing an interface and drawing its first frame
     makes a great many objects that all last, and the young collections they
-    set off find nothing (about 15 ms of the browser's warm start at 10,000
-    events, in some 100 passes, against 170 objects of garbage found once
+    set off find nothing (16-23 ms of the browser's warm start at 10,000
+    events, in some 125 passes, against 170 objects of garbage found once
     the first frame is drawn). Resuming puts the collector back as it was;
     only the first call does anything, so a caller can both hand it on and
     call it again when done. A :func:`collector_paused` block meanwhile

@@ -608,7 +608,7 @@ def _draw_unseen(screen: Screen, size: Size) -> None:
 
     Textual draws only the screen shown, so a kept screen's first showing
     drew all of it (16 ms of the source viewer's first opening, against 3 ms
-    for the next ones). This runs the steps a showing runs, but the output:
+    for the next ones). This runs what a showing runs but the writing out:
     the layout, then a full render of the lines, which each widget keeps.
     Skipped should those steps be gone from Textual.
     """
