@@ -19,9 +19,8 @@ from __future__ import annotations
 import calendar
 import datetime as _dt
 import re
-from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from citeline.model import EventDate, PartialDate
 
@@ -125,8 +124,7 @@ class DateError(ValueError):
         return self.message
 
 
-@dataclass(frozen=True)
-class _End:
+class _End(NamedTuple):
     """One parsed side of a date: ``None`` date means an open end (``..``)."""
 
     date: PartialDate | None
@@ -314,15 +312,17 @@ def _reject_iso_like(text: str, base: int) -> None:
 # Natural forms
 
 
-@dataclass
 class _Fields:
     """What the tokens of a natural date say, before dateutil reads it."""
 
-    year: int | None = None
-    month: int | None = None
-    day: int | None = None
-    day_at: int = 0
-    year_at: int = 0
+    __slots__ = ("day", "day_at", "month", "year", "year_at")
+
+    def __init__(self) -> None:
+        self.year: int | None = None
+        self.month: int | None = None
+        self.day: int | None = None
+        self.day_at = 0
+        self.year_at = 0
 
 
 def _natural_date(text: str, base: int) -> PartialDate:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import re
 import stat
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PureWindowsPath
+from typing import NamedTuple
 
 #: The largest source text citeline reads, in bytes.
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
@@ -35,8 +35,7 @@ def stamp_of(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
-@dataclass(frozen=True)
-class SourceText:
+class SourceText(NamedTuple):
     path: Path
     text: str
     #: the file's stamp, taken before its bytes were read

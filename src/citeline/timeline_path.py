@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ENV_VAR = "CITELINE_EVENTS"
 
 
-@dataclass(frozen=True)
-class EventsPath:
+class EventsPath(NamedTuple):
     path: Path
     origin: str  # "argument", "environment", "current folder" or "bundled"
 

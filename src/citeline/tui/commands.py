@@ -6,13 +6,12 @@ command palette are all derived from this table, so they cannot drift apart.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual.binding import Binding
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(NamedTuple):
     id: str
     keys: str  # comma-separated Textual key names; the first is shown
     action: str

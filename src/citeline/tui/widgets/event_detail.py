@@ -10,9 +10,8 @@ it costs one repaint of this pane and no layout of the screen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import ceil
-from typing import Any
+from typing import Any, NamedTuple
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -40,8 +39,7 @@ FIELDS_SCROLLBAR = 1
 OPTION_PADDING = 1
 
 
-@dataclass(frozen=True)
-class _Layout:
+class _Layout(NamedTuple):
     """Where everything is for one width and height (rows are widget rows)."""
 
     width: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -15,8 +15,7 @@ from textual.widget import Widget
 PALETTE_EDGE = "▏"
 
 
-@dataclass(frozen=True, slots=True)
-class FooterKey:
+class FooterKey(NamedTuple):
     """One key as the footer shows it."""
 
     key: str  # what a click presses

@@ -15,7 +15,7 @@ import datetime as _dt
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.text import Text
@@ -32,8 +32,7 @@ from citeline.tui.timeline_rows import rows_for
 _DENSITY = " ·•●"
 
 
-@dataclass(frozen=True)
-class AxisScale:
+class AxisScale(NamedTuple):
     """Maps days to columns over the span of a timeline."""
 
     first: int  # proleptic ordinal of the first day shown

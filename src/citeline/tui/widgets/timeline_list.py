@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -326,8 +326,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         return text
 
 
-@dataclass(frozen=True, slots=True)
-class _Palette:
+class _Palette(NamedTuple):
     base: Style
     year: Style
     gap: Style

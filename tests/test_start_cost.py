@@ -1,0 +1,46 @@
+"""What the browser's start costs in imports: dataclasses only for the model's types."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+
+PROBE = """
+import dataclasses, json
+made = []
+real = dataclasses._process_class
+def recording(cls, *args, **kwargs):
+    made.append(f"{cls.__module__}.{cls.__qualname__}")
+    return real(cls, *args, **kwargs)
+dataclasses._process_class = recording
+import citeline.__main__, citeline.cli, citeline.cache, citeline.loader
+from citeline.tui.app import make_app
+print(json.dumps(sorted(name for name in made if name.startswith("citeline."))))
+"""
+
+#: The dataclasses a start may make: the model's, and the types the core hands out.
+ALLOWED = {
+    "citeline.model.PartialDate", "citeline.model.EventDate", "citeline.model.Location",
+    "citeline.model.Source", "citeline.model.Passage", "citeline.model.Event",
+    "citeline.model.Timeline", "citeline.diagnostics.Diagnostic",
+    "citeline.chronology.Chronology", "citeline.loader.LoadResult",
+}
+
+
+def test_the_start_makes_dataclasses_only_for_the_model_and_what_the_core_hands_out() -> None:
+    """Python compiles each dataclass's methods from source as its module is imported:
+    0.4-2 ms a class. The start's other records are named tuples or plain classes
+    (ten of them were dataclasses: about 5 ms of every start)."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
+    assert done.returncode == 0, done.stderr
+    made = set(json.loads(done.stdout))
+    assert "citeline.model.Event" in made  # (the probe sees them)
+    assert made <= ALLOWED, sorted(made - ALLOWED)
