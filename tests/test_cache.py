@@ -649,6 +649,21 @@ def test_restamping_leaves_an_entry_replaced_meanwhile_alone(folder: Path) -> No
     assert cache.entry_path(path).read_bytes() == replaced
 
 
+def test_restamping_leaves_an_entry_damaged_meanwhile_alone(folder: Path) -> None:
+    """Its header says it is the hit's, but its lines no longer match the checksum:
+    rewriting the header would only write the damage out again."""
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, _ = _warm(folder)
+    _touch_long_ago(folder / "s.txt")
+    second = load(path, use_cache=True)
+    assert second.worth_remembering
+    entry = cache.entry_path(path)
+    damaged = entry.read_bytes().replace(b"A deal", b"A dEal")
+    entry.write_bytes(damaged)
+    remember(path, second)
+    assert entry.read_bytes() == damaged
+
+
 @given(text=st.text(), bom=st.booleans(), on_thread=st.booleans())
 def test_a_files_bytes_digest_as_its_text_does(text: str, bom: bool, on_thread: bool) -> None:
     """The events file is digested from its bytes (beside the load, on a thread when

@@ -308,8 +308,9 @@ def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
     A file touched (or copied, or checked out again) keeps its text but not
     its stamp: without this, every start would read and digest it again.
     Only the header is rewritten, and only if the entry is still the one of
-    the hit (the same key and checksum: another process may have replaced it
-    since). A stamp taken within :data:`RACY_NS` of the load is not trusted.
+    the hit (the same key and checksum, and lines that match it: another
+    process may have replaced it since). A stamp taken within :data:`RACY_NS`
+    of the load is not trusted.
     """
     from citeline.export.atomic import write_atomic
 
@@ -317,14 +318,16 @@ def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
         return
     try:
         path = entry_path(events_path)
-        with EntryFile(path) as entry:
-            document = _header(entry, events_path, name)
-            if document is None:
-                return
-            raw, _ = entry.whole()
-        end = raw.index(b"\n")
-        if (document["events_digest"], document["checksum"]) != (hit.events_digest, hit.checksum):
+        with EntryFile(path) as entry_file:
+            document = _header(entry_file, events_path, name)
+            if document is None or (document["events_digest"], document["checksum"]) != (
+                hit.events_digest, hit.checksum
+            ):
+                return  # (replaced: not waited for)
+            raw, checksum = entry_file.whole()
+        if checksum != hit.checksum:
             return
+        end = raw.index(b"\n")
         stamp = hit.checked.get(os.path.normpath(events_path))
         if stamp is not None:
             document["events_stamp"] = _trusted(stamp, started_ns)
@@ -401,8 +404,8 @@ def lookup(
     ``long_lived`` (a browser's timeline) frozen out of its sight.
     """
     try:
-        with EntryFile(entry_path(events_path)) as entry:
-            document = _header(entry, events_path, name)
+        with EntryFile(entry_path(events_path)) as entry_file:
+            document = _header(entry_file, events_path, name)
             if document is None:
                 return None
             checked: dict[str, Stamp] = {}
@@ -412,7 +415,9 @@ def lookup(
                     return None
                 if stamp is not None:
                     checked[os.path.normpath(events_path)] = stamp
-            rebuilt = _rebuild(events_path, name, document, entry, progress, long_lived, checked)
+            rebuilt = _rebuild(
+                events_path, name, document, entry_file, progress, long_lived, checked
+            )
         if rebuilt is None:
             return None
         return Hit(*rebuilt, document["events_digest"], checked, document["checksum"])
