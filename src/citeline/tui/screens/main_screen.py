@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
             )
             yield EventDetail(id="detail")
         # (the search field is mounted when first opened: a text field's styles and
-        # mounting cost the first frame about 5 ms)
+        # mounting cost the first frame 8 ms at 10,000 events)
         yield Static(id="errors", markup=False)
         yield KeyFooter(compact=True, show_command_palette=False)
 
