@@ -27,6 +27,7 @@ from citeline.model import Source, Timeline
 from citeline.sanitize import visible
 from citeline.tui.commands import bindings
 from citeline.tui.soft_wrap import SoftWrap
+from citeline.tui.steady_scrollbar import follow_quietly
 
 #: The widest reading column, in cells (the rest of a wide terminal is margin).
 MAX_READING_WIDTH = 100
@@ -381,6 +382,11 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
 
     # -- rendering -------------------------------------------------------------------------
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self.show_vertical_scrollbar:
+            follow_quietly(self.vertical_scrollbar, new_value)  # (no redraw for the same thumb)
+        super().watch_scroll_y(old_value, new_value)
 
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_y) + y

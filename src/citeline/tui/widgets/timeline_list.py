@@ -25,6 +25,7 @@ from textual.strip import Strip
 from citeline.model import Timeline
 from citeline.sanitize import one_line
 from citeline.tui.commands import bindings
+from citeline.tui.steady_scrollbar import follow_quietly
 from citeline.tui.timeline_rows import EVENT, GAP, YEAR, Rows, TimelineRows, rows_for
 
 DATE_WIDTH = 17
@@ -260,6 +261,11 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             )
             self._line_cache.clear()
         return palette
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        if self.show_vertical_scrollbar:
+            follow_quietly(self.vertical_scrollbar, new_value)  # (no redraw for the same thumb)
+        super().watch_scroll_y(old_value, new_value)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
