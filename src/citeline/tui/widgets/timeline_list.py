@@ -95,6 +95,7 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._on_enter = on_enter
         self._line_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
         self._palette: _Palette | None = None
+        self._drawing_width: int | None = None  # (while the rows are drawn)
         self._set_rows(self._rows)
 
     # -- data ------------------------------------------------------------------
@@ -267,10 +268,20 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             follow_quietly(self.vertical_scrollbar, new_value)  # (no redraw for the same thumb)
         super().watch_scroll_y(old_value, new_value)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # the rows' width, worked out once per drawing rather than for each row (7 us)
+        self._drawing_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_width = None
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row_number = scroll_y + y
-        width = self.scrollable_content_region.width
+        width = self._drawing_width
+        if width is None:
+            width = self.scrollable_content_region.width
         palette = self._styles()
         rows = self._rows
         if row_number >= len(rows):
