@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.cache import LRUCache
 from textual.events import Resize
-from textual.geometry import Region, Size
+from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -27,7 +27,7 @@ from citeline.model import Source, Timeline
 from citeline.sanitize import visible
 from citeline.tui.commands import bindings
 from citeline.tui.soft_wrap import SoftWrap
-from citeline.tui.steady_scrollbar import follow_quietly
+from citeline.tui.widgets.row_view import RowView
 
 #: The widest reading column, in cells (the rest of a wide terminal is margin).
 MAX_READING_WIDTH = 100
@@ -90,7 +90,7 @@ class _RowStyles(NamedTuple):
     cited_focused: Style
 
 
-class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
+class SourceText(RowView, can_focus=True, inherit_bindings=False):
     """A source's whole text with line numbers and its cited passages marked.
 
     The cited spans are underlined and tinted; the span under focus is also
@@ -133,7 +133,6 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
         self._cache: LRUCache[int, Strip] = LRUCache(1024)
         self._cache_focus: int | None = None  # the focus the cached rows were drawn with
         self._styles: _RowStyles | None = None  # read again after a change of styles
-        self._drawing_width: int | None = None  # (while the rows are drawn)
         self._cache_styles: _RowStyles | None = None  # the styles the cached rows use
         self._read(timeline, source)
 
@@ -384,24 +383,9 @@ class SourceText(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- rendering -------------------------------------------------------------------------
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self.show_vertical_scrollbar:
-            follow_quietly(self.vertical_scrollbar, new_value)  # (no redraw for the same thumb)
-        super().watch_scroll_y(old_value, new_value)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # the rows' width, worked out once per drawing rather than for each row (7 us)
-        self._drawing_width = self.scrollable_content_region.width
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._drawing_width = None
-
     def render_line(self, y: int) -> Strip:
         row = int(self.scroll_y) + y
-        width = self._drawing_width
-        if width is None:
-            width = self.scrollable_content_region.width
+        width = self.row_width
         wrap = self._wrap
         if wrap is None or row >= len(wrap):
             return Strip.blank(width, self.rich_style)

@@ -19,19 +19,18 @@ from textual.cache import LRUCache
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from citeline.model import Timeline
 from citeline.sanitize import one_line
 from citeline.tui.commands import bindings
-from citeline.tui.steady_scrollbar import follow_quietly
 from citeline.tui.timeline_rows import EVENT, GAP, YEAR, Rows, TimelineRows, rows_for
+from citeline.tui.widgets.row_view import RowView
 
 DATE_WIDTH = 17
 
 
-class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
+class TimelineList(RowView, can_focus=True, inherit_bindings=False):
     """Events in order; the cursor is always on an event row."""
 
     BINDINGS = bindings(
@@ -95,7 +94,6 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
         self._on_enter = on_enter
         self._line_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
         self._palette: _Palette | None = None
-        self._drawing_width: int | None = None  # (while the rows are drawn)
         self._set_rows(self._rows)
 
     # -- data ------------------------------------------------------------------
@@ -263,25 +261,10 @@ class TimelineList(ScrollView, can_focus=True, inherit_bindings=False):
             self._line_cache.clear()
         return palette
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        if self.show_vertical_scrollbar:
-            follow_quietly(self.vertical_scrollbar, new_value)  # (no redraw for the same thumb)
-        super().watch_scroll_y(old_value, new_value)
-
-    def render_lines(self, crop: Region) -> list[Strip]:
-        # the rows' width, worked out once per drawing rather than for each row (7 us)
-        self._drawing_width = self.scrollable_content_region.width
-        try:
-            return super().render_lines(crop)
-        finally:
-            self._drawing_width = None
-
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row_number = scroll_y + y
-        width = self._drawing_width
-        if width is None:
-            width = self.scrollable_content_region.width
+        width = self.row_width
         palette = self._styles()
         rows = self._rows
         if row_number >= len(rows):

@@ -1,5 +1,5 @@
-"""The scrollbars of the timeline and the source text: redrawn only when their
-thumbs move, always drawn right."""
+"""The row views (the timeline, a source's text): the scrollbar redrawn only when
+its thumb moves, and always drawn right."""
 
 from __future__ import annotations
 
