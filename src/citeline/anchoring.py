@@ -25,7 +25,7 @@ import difflib
 import re
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _QUOTES = "'‘’‚‛′`´"
 _DQUOTES = '"“”„‟″«»'
@@ -88,23 +88,20 @@ def fold(text: str) -> str:
     return _canon(fold_characters(text)).strip(" ")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A span ``[start, end)`` in the original source text."""
 
     start: int
     end: int
 
 
-@dataclass(frozen=True)
-class NotFound:
+class NotFound(NamedTuple):
     """The quote is not in the source; ``closest`` is the likeliest intended span."""
 
     closest: Match | None
 
 
-@dataclass(frozen=True)
-class Ambiguous:
+class Ambiguous(NamedTuple):
     """The quote (with its prefix and suffix) occurs more than once.
 
     ``more`` is true when it occurs more than ``MAX_OCCURRENCES`` times and
@@ -115,8 +112,7 @@ class Ambiguous:
     more: bool = False
 
 
-@dataclass(frozen=True)
-class ContextMismatch:
+class ContextMismatch(NamedTuple):
     """The quote occurs, but never with the given prefix/suffix around it."""
 
     matches: tuple[Match, ...]

@@ -20,8 +20,8 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import yaml
 
@@ -70,24 +70,48 @@ _STR_TAGS = {"tag:yaml.org,2002:str", "!!str", "!"}
 _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
-@dataclass(slots=True)
+# The reader's records are plain classes and named tuples, not dataclasses: Python
+# compiles a dataclass's methods from source as its module is imported (the nine of
+# this module and the anchoring's took 3-4 ms of a cold load of the bundled timeline).
+
+
 class Node:
     """A YAML node: ``kind`` is ``"map"``, ``"seq"`` or ``"scalar"``.
 
     ``value`` is a ``dict[str, Pair]`` for maps, a ``list[Node]`` for
     sequences and a ``str | None`` for scalars. ``line``/``column`` are 1-based.
+    ``style`` is a scalar's: ``None`` (plain), ``"'"``, ``'"'``, ``"|"`` or
+    ``">"``. ``reported``: already reported as a problem (an alias, a tag), so
+    nothing more is said about it. ``start_index`` and ``end_index``: the
+    character offsets of its start and end in the text it was read from.
     """
 
-    kind: str
-    line: int
-    column: int
-    value: object = None
-    style: str | None = None  # scalar style: None (plain), "'", '"', "|", ">"
-    #: already reported as a problem (an alias, a tag): say nothing more about it
-    reported: bool = False
-    #: character offsets of the node's start and end in the text it was read from
-    start_index: int = 0
-    end_index: int = 0
+    __slots__ = ("column", "end_index", "kind", "line", "reported", "start_index", "style",
+                 "value")
+
+    def __init__(
+        self,
+        kind: str,
+        line: int,
+        column: int,
+        value: object = None,
+        style: str | None = None,
+        reported: bool = False,
+        start_index: int = 0,
+        end_index: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.line = line
+        self.column = column
+        self.value = value
+        self.style = style
+        self.reported = reported
+        self.start_index = start_index
+        self.end_index = end_index
+
+    def __repr__(self) -> str:
+        return (f"Node({self.kind!r}, {self.line}, {self.column}, {self.value!r},"
+                f" style={self.style!r})")
 
     def is_verbatim(self, text: str) -> bool:
         """Whether this scalar's value stands in ``text`` character for character,
@@ -114,18 +138,22 @@ class Node:
         return {"map": "a mapping", "seq": "a list", "scalar": "text"}[self.kind]
 
 
-@dataclass(slots=True)
 class Pair:
     """A key of a mapping, where it stands, and its value."""
 
-    key: str
-    line: int
-    column: int
-    value: Node
+    __slots__ = ("column", "key", "line", "value")
+
+    def __init__(self, key: str, line: int, column: int, value: Node) -> None:
+        self.key = key
+        self.line = line
+        self.column = column
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Pair({self.key!r}, {self.line}, {self.column}, {self.value!r})"
 
 
-@dataclass
-class Problem:
+class Problem(NamedTuple):
     """A fault in the YAML itself, with a 1-based place."""
 
     line: int
@@ -133,16 +161,14 @@ class Problem:
     message: str
 
 
-@dataclass
-class ReadResult:
+class ReadResult(NamedTuple):
     """The document's root node (``None`` when it could not be read) and the problems."""
 
     root: Node | None
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem]
 
 
-@dataclass(frozen=True)
-class Stream:
+class Stream(NamedTuple):
     """The items of one list of the top-level mapping, handed over as each is read.
 
     ``take(root, item)`` is called with the top-level mapping (holding the
