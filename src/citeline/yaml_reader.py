@@ -71,8 +71,8 @@ _CORE_TAG_PREFIX = "tag:yaml.org,2002:"
 
 
 # The reader's records are plain classes and named tuples, not dataclasses: Python
-# compiles a dataclass's methods from source as its module is imported (the nine of
-# this module and the anchoring's took 3-4 ms of a cold load of the bundled timeline).
+# compiles a dataclass's methods from source as its module is imported (this module's
+# five and the anchoring's four took 3-4 ms of a cold load of the bundled timeline).
 
 
 class Node:
