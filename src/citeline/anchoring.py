@@ -27,21 +27,8 @@ from array import array
 from bisect import bisect_right
 from typing import NamedTuple
 
-_QUOTES = "'‘’‚‛′`´"
-_DQUOTES = '"“”„‟″«»'
-_DASHES = "-‐‑‒–—―−"
-_SPACES = (
-    " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009"
-    "\u200a\u2028\u2029\u202f\u205f\u3000"
-)
+from citeline.folding import fold_characters
 
-#: Each character that folds, and what it folds to (one character each).
-_FOLD_PAIRS = tuple(
-    (char, target)
-    for chars, target in ((_QUOTES, "'"), (_DQUOTES, '"'), (_DASHES, "-"), (_SPACES, " "))
-    for char in chars
-    if char != target
-)
 _SPACES_AT = re.compile(r" *")
 
 #: Blocks of the source (in original characters) whose canonical offsets are kept.
@@ -58,14 +45,6 @@ _NEAR_MISS_COMPARED = 8
 #: Words of a quote used to find candidate places, and hits kept per word.
 _NEAR_MISS_WORDS = 24
 _NEAR_MISS_HITS_PER_WORD = 64
-
-
-def fold_characters(text: str) -> str:
-    """``text`` with quotes, dashes and spaces folded, one character for one."""
-    for char, target in _FOLD_PAIRS:
-        if char in text:
-            text = text.replace(char, target)
-    return text
 
 
 def _canon(folded: str) -> str:
