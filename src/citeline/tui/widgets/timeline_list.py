@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from citeline.folding import fold_punctuation
 from citeline.model import Timeline
 from citeline.sanitize import one_line
 from citeline.tui.commands import bindings
@@ -311,7 +312,7 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         text.append(f"{date:<{DATE_WIDTH}}", palette.date)
         title_text = Text(title, end="")
         if self._terms:
-            folded = title.casefold()
+            folded = fold_punctuation(title.casefold())  # (as the search folds it)
             for term in self._terms:
                 start = folded.find(term)
                 while start != -1 and len(folded) == len(title):
