@@ -8,9 +8,9 @@ per event and stays linear in the size of the timeline. Folding also keeps
 most of those strings one byte a character where they would take two (one
 typographic quote or dash is enough to make Python store a whole string two
 bytes a character; an ellipsis or a letter beyond Latin-1 still does): at
-100,000 events of the benchmark the index took 172 MB, now 87;
-a query that scans every event's text takes 8-24% less time, one that most
-events match early 15-50% less; building it takes 0.07-0.17 s more.
+100,000 events of the benchmark the index took 172 MB, now 87; a query that
+scans every event's text takes 8-24% less time, one that most events match
+early 15-50% less; building it takes 0.07-0.17 s more.
 
 Building the index reads every event once. The browser builds it a slice at
 a time between key presses after its first frame (:meth:`SearchIndex.build_steps`),
