@@ -28,9 +28,14 @@ from citeline.folding import fold_punctuation
 from citeline.model import Event, Timeline
 
 
+def search_form(text: str) -> str:
+    """``text`` as search compares it: case folded, and its quotes and dashes folded."""
+    return fold_punctuation(text.casefold())
+
+
 def terms_of(query: str) -> tuple[str, ...]:
     """The folded words of a query, longest first, without repeats."""
-    words = dict.fromkeys(fold_punctuation(word.casefold()) for word in query.split())
+    words = dict.fromkeys(search_form(word) for word in query.split())
     return tuple(sorted(words, key=len, reverse=True))
 
 
@@ -39,7 +44,7 @@ def _haystack(event: Event) -> str:
     parts += event.participants
     parts += event.tags
     parts += (p.text for p in event.passages)
-    return fold_punctuation("\n".join(parts).casefold())
+    return search_form("\n".join(parts))
 
 
 class SearchIndex:

@@ -21,9 +21,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from citeline.folding import fold_punctuation
 from citeline.model import Timeline
 from citeline.sanitize import one_line
+from citeline.search import search_form
 from citeline.tui.commands import bindings
 from citeline.tui.timeline_rows import EVENT, GAP, YEAR, Rows, TimelineRows, rows_for
 from citeline.tui.widgets.row_view import RowView
@@ -312,7 +312,7 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         text.append(f"{date:<{DATE_WIDTH}}", palette.date)
         title_text = Text(title, end="")
         if self._terms:
-            folded = fold_punctuation(title.casefold())  # (as the search folds it)
+            folded = search_form(title)
             for term in self._terms:
                 start = folded.find(term)
                 while start != -1 and len(folded) == len(title):
