@@ -13,6 +13,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import ProgressBar
 
+from citeline.loader import load
 from citeline.pending_load import LoadCancelled, PendingLoad
 from citeline.tui.app import CitelineApp, make_app
 from citeline.tui.screens.loading_screen import LoadingScreen
@@ -242,3 +243,18 @@ async def test_the_collector_is_resumed_once_the_timeline_has_shown(
             assert main_frames >= 1 and frozen > 0
     finally:
         gc.unfreeze()
+
+
+async def test_the_loading_screen_has_its_styles_and_only_it_reads_them(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    path = flow_dir / "events.yaml"
+    pending, app = loading_app(path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one("#loading-box").outer_size.width == 64  # as loading.tcss says
+        pending.start()
+        await _until(lambda: isinstance(app.screen, MainScreen))
+    loaded = load(path)
+    started_on_timeline = make_app(loaded.timeline, path, load_result=loaded, watch=False)
+    assert [p.name for p in started_on_timeline.css_path] == ["app.tcss", "main.tcss"]

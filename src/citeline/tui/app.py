@@ -43,6 +43,8 @@ VIEWER_IDLE = 0.3
 #: each of those waited up to 5 ms: the first frame reached the terminal 14 ms after
 #: it was drawn, against 2 ms with this.
 SWITCH_INTERVAL = 0.0005
+#: The loading screen's styles (see ``CitelineApp.CSS_PATH``).
+LOADING_STYLES = "styles/loading.tcss"
 #: The modules of the screens opened later, imported just after the first frame (the
 #: first source opened would otherwise wait for its viewer's: about 11 ms).
 #: The styles of those screens, read with them: their rules match nothing on the main
@@ -65,8 +67,9 @@ class CitelineApp(App[int]):
     # The styles of what can show first. The later screens' are read after the first frame
     # (see ``LATER_STYLES``); a screen's own CSS_PATH (kept, for other
     # hosts) would otherwise make Textual re-read the whole stylesheet and restyle every
-    # widget the first time that screen opens (about 14 ms for the source viewer).
-    CSS_PATH = ["styles/app.tcss", "styles/main.tcss", "styles/loading.tcss"]
+    # widget the first time that screen opens (about 14 ms for the source viewer). The
+    # loading screen's are read only by a browser that starts on it.
+    CSS_PATH = ["styles/app.tcss", "styles/main.tcss", LOADING_STYLES]
     TITLE = "citeline"
     BINDINGS = bindings(
         "app.previous-event",
@@ -93,7 +96,10 @@ class CitelineApp(App[int]):
         pending: PendingLoad | None = None,
         resume_collector: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(
+            css_path=[path for path in self.CSS_PATH if path != LOADING_STYLES]
+            if timeline is not None else None
+        )
         if timeline is None and pending is None:
             raise ValueError("a timeline or a pending load of one is needed")
         self._load_result = load_result
