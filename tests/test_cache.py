@@ -16,6 +16,7 @@ from citeline import cache
 from citeline.cache_entry import EntryFile
 from citeline.loader import load, remember
 from citeline.model import LazyEvents
+from citeline.source_files import stamp_of
 
 SOURCE = "The envoy arrived on Monday. Talks began at once.\nThey ended in a deal.\n"
 EVENTS = """\
@@ -301,6 +302,21 @@ def test_files_modified_just_before_the_load_are_checked_by_content(
     second = load(path, use_cache=True)
     assert second.from_cache and second.timeline == first.timeline
     assert len(digested) == 2  # the events file and the source, by content
+
+
+@pytest.mark.parametrize("aged", [False, True], ids=["checked by content", "by stamp"])
+def test_a_hit_gives_the_stamp_of_every_file_as_it_found_it(folder: Path, aged: bool) -> None:
+    """What the browser's first look compares the files with (a load's ``stamps``)."""
+    if aged:
+        _age(folder / "events.yaml", folder / "s.txt")
+    path, first = _warm(folder)
+    second = load(path, use_cache=True)
+    assert second.from_cache
+    now = {
+        os.path.normpath(file): stamp_of(os.stat(file))
+        for file in (path, folder / "s.txt")
+    }
+    assert second.stamps == now == first.stamps
 
 
 def test_a_racy_rewrite_keeping_size_and_time_is_caught(folder: Path) -> None:

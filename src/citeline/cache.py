@@ -367,6 +367,9 @@ class Hit(NamedTuple):
     checked: dict[str, Stamp]
     #: the checksum of the entry's lines below its header
     checksum: int
+    #: the stamp of every file the timeline came from, as the lookup found it unchanged
+    #: (by normalised path): what the browser compares the files with to see them change
+    stamps: dict[str, Stamp]
 
 
 def _header(entry: EntryFile, events_path: Path, name: str) -> dict[str, Any] | None:
@@ -398,7 +401,8 @@ def lookup(
     A file whose stamp is what the entry trusts is taken as unchanged; any
     other is compared by the digest of its text (``events_digest()`` for the
     events file, which is only called then), and its stamp kept in the hit's
-    ``checked`` for :func:`restamp`. ``progress`` hears how far the
+    ``checked`` for :func:`restamp`; the hit's ``stamps`` are every file's
+    as found unchanged. ``progress`` hears how far the
     reading is, the sources included (what it raises ends the lookup). The events are built as
     they are looked at, with the garbage collector paused, and with
     ``long_lived`` (a browser's timeline) frozen out of its sight.
@@ -409,18 +413,23 @@ def lookup(
             if document is None:
                 return None
             checked: dict[str, Stamp] = {}
+            found: dict[str, Stamp] = {}
             stamp = _current_stamp(events_path)  # (taken before the text is read for its digest)
             if not _vouches(document["events_stamp"], stamp):
                 if events_digest() != document["events_digest"]:
                     return None
                 if stamp is not None:
                     checked[os.path.normpath(events_path)] = stamp
+            if stamp is not None:
+                found[os.path.normpath(events_path)] = stamp
             rebuilt = _rebuild(
-                events_path, name, document, entry_file, progress, long_lived, checked
+                events_path, name, document, entry_file, progress, long_lived, checked, found
             )
         if rebuilt is None:
             return None
-        return Hit(*rebuilt, document["events_digest"], checked, document["checksum"])
+        return Hit(
+            *rebuilt, document["events_digest"], checked, document["checksum"], found
+        )
     except (OSError, ValueError, KeyError, TypeError, IndexError, SourceFileError):
         return None
 
@@ -433,32 +442,37 @@ def _rebuild(
     progress: Progress | None,
     long_lived: bool,
     checked: dict[str, Stamp],
+    found: dict[str, Stamp],
 ) -> tuple[Timeline, tuple[Diagnostic, ...]] | None:
     """The timeline of the entry in ``entry_file``, whose header is ``document``.
 
     Every source is known unchanged by its stamp (its text is then taken
     from the entry when first asked for) or by the digest of its text (its
-    stamp then goes into ``checked``), the table of ids and dates is
-    decoded, and the lines below the header are checked against the
-    checksum (the entry is read whole meanwhile); the events are built as
-    they are looked at (see :class:`~citeline.model.LazyEvents`).
+    stamp then goes into ``checked``), and its stamp into ``found``; the
+    table of ids and dates is decoded, and the lines below the header are
+    checked against the checksum (the entry is read whole meanwhile); the
+    events are built as they are looked at (see
+    :class:`~citeline.model.LazyEvents`).
     """
     root = events_path.parent
     entries = document["sources"]
     # each source as (its path, its text when read now: its stamp did not vouch for it)
-    found: list[tuple[Path, str | None]] = []
+    texts: list[tuple[Path, str | None]] = []
     folders: set[str] = set()  # the sources' folders, known to be no links
     for number, entry in enumerate(entries):
         if progress is not None and not number % SOURCES_PER_REPORT:
             progress(PHASE, READ_SHARE + (SOURCES_SHARE - READ_SHARE) * number / len(entries))
-        if _vouches(entry["stamp"], stamp_below(root, entry["file"], folders)):
-            found.append((root / entry["file"], None))
+        stamp = stamp_below(root, entry["file"], folders)
+        if stamp is not None and _vouches(entry["stamp"], stamp):
+            path = root / entry["file"]
+            texts.append((path, None))
+            found[os.path.normpath(path)] = stamp
             continue
         read = read_source(root, entry["file"])
         if digest(read.text) != entry["digest"]:
             return None
-        found.append((read.path, read.text))
-        checked[os.path.normpath(read.path)] = read.stamp
+        texts.append((read.path, read.text))
+        checked[os.path.normpath(read.path)] = found[os.path.normpath(read.path)] = read.stamp
     if progress is not None:
         progress(PHASE, SOURCES_SHARE)
     first = entry_file.first_lines(2)
@@ -486,7 +500,7 @@ def _rebuild(
     if starts[-1] != len(raw):
         return None
     sources: list[Source] = []
-    for number, (entry, (path, text)) in enumerate(zip(entries, found, strict=True)):
+    for number, (entry, (path, text)) in enumerate(zip(entries, texts, strict=True)):
         fields = {
             "id": entry["id"],
             "file": entry["file"],

@@ -89,7 +89,8 @@ class LoadResult:
     events_digest: str | None = None
     #: the timeline came from the cache of an earlier, identical load
     from_cache: bool = False
-    #: the stamp of every file read (by normalised path), taken as it was read
+    #: the stamp of every file read (by normalised path), taken as it was read (from the
+    #: cache: as the cache found it unchanged)
     stamps: dict[str, Stamp] = field(default_factory=dict, repr=False, compare=False)
     #: ``time.time_ns()`` when the load began (stamps newer than that are not trusted)
     started_ns: int = 0
@@ -157,7 +158,7 @@ def _load(
             sources = tuple(s.path for s in hit.timeline.sources)
             return LoadResult(
                 hit.timeline, hit.diagnostics, sources, events_digest=hit.events_digest,
-                from_cache=True, started_ns=started_ns, cache_hit=hit,
+                from_cache=True, stamps=hit.stamps, started_ns=started_ns, cache_hit=hit,
             )
     data = events_file.data
     if isinstance(data, Diagnostic):
