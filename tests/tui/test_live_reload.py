@@ -5,10 +5,20 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
-from citeline.tui.app import CitelineApp
-from tests.tui.flow_timeline import EVENTS, flow_dir, make_flow_app, selected_id  # noqa: F401
+from citeline.loader import load, remember
+from citeline.tui.app import CitelineApp, make_app
+from tests.tui.flow_timeline import EVENTS, flow_dir, selected_id  # noqa: F401
+
+
+def _watching_app(folder: Path, select: str | None = None) -> CitelineApp:
+    """The browser on the flow timeline, started as the command line starts it: with the
+    result of the load, whose stamps of the files it read the first look compares with."""
+    events = folder / "events.yaml"
+    result = load(events, use_cache=True, long_lived=True)
+    return make_app(result.timeline, events, load_result=result, select_event=select, watch=True)
 
 
 async def _wait_for_reload(app: CitelineApp, count: int, timeout: float = 15.0) -> None:
@@ -21,7 +31,7 @@ async def _wait_for_reload(app: CitelineApp, count: int, timeout: float = 15.0) 
 
 async def test_broken_save_then_fix(flow_dir: Path) -> None:  # noqa: F811
     events = flow_dir / "events.yaml"
-    app = make_flow_app(flow_dir, select="treaty", watch=True)
+    app = _watching_app(flow_dir, select="treaty")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         assert selected_id(app) == "treaty"
@@ -50,7 +60,7 @@ async def test_broken_save_then_fix(flow_dir: Path) -> None:  # noqa: F811
 
 
 async def test_deleted_and_binary_source_keep_last_good(flow_dir: Path) -> None:  # noqa: F811
-    app = make_flow_app(flow_dir, watch=True)
+    app = _watching_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         source = flow_dir / "b.txt"
         original = source.read_bytes()
@@ -73,7 +83,7 @@ async def test_a_reload_keeps_the_search_and_says_so(flow_dir: Path) -> None:  #
     from tests.tui.screen_text import screen_text
 
     events = flow_dir / "events.yaml"
-    app = make_flow_app(flow_dir, watch=True)
+    app = _watching_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("/", *"treaty")
         await pilot.pause()
@@ -87,3 +97,24 @@ async def test_a_reload_keeps_the_search_and_says_so(flow_dir: Path) -> None:  #
                 break
         assert app.main_screen.timeline_list.visible_event_count == 2
         assert "2 of 4 events match treaty" in screen_text(app)  # not "4 events"
+
+
+@pytest.mark.parametrize("cached", [False, True])
+async def test_a_save_between_the_load_and_the_first_look_is_seen(
+    flow_dir: Path, cached: bool  # noqa: F811
+) -> None:
+    """The browser looks at the files once the timeline shows, against what the load read."""
+    events, source = flow_dir / "events.yaml", flow_dir / "b.txt"
+    if cached:  # the second start: the cache gives the timeline
+        remember(events, load(events))
+    assert load(events, use_cache=True).from_cache is cached
+    app = _watching_app(flow_dir, select="treaty")
+    # saved after the load read them, before the browser shows: longer, so the stamps differ
+    events.write_text(EVENTS.replace("Treaty signed", "Treaty at last signed"), encoding="utf-8")
+    source.write_text(source.read_text(encoding="utf-8") + "A late line.\n", encoding="utf-8")
+    async with app.run_test(size=(120, 36)) as pilot:
+        assert app.main_screen.selected_event.title == "Treaty signed"  # as loaded
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.main_screen.selected_event.title == "Treaty at last signed"
+        assert "A late line." in app.timeline.source("b").text
