@@ -10,6 +10,8 @@ from textual.widgets import Static
 
 from citeline.loader import load, remember
 from citeline.tui.app import CitelineApp, make_app
+from citeline.tui.widgets.key_footer import KeyFooter
+from citeline.tui.widgets.search_bar import SearchBar
 from tests.tui.flow_timeline import EVENTS, flow_dir, selected_id  # noqa: F401
 
 
@@ -118,3 +120,29 @@ async def test_a_save_between_the_load_and_the_first_look_is_seen(
         await pilot.pause()
         assert app.main_screen.selected_event.title == "Treaty at last signed"
         assert "A late line." in app.timeline.source("b").text
+
+
+async def test_the_errors_panel_shows_above_the_search_field(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = app.main_screen
+        await pilot.press("/", *"treaty")
+        events.write_text(EVENTS + "  - [unclosed\n", encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        panel = screen.query_one("#errors", Static)
+        search, footer = screen.query_one(SearchBar), screen.query_one(KeyFooter)
+        assert panel.display and search.display
+        assert panel.region.bottom == search.region.y  # the errors, the field, the keys
+        assert search.region.bottom == footer.region.y
+        assert "events.yaml:" in str(panel.render())
+        await pilot.press("escape")  # the search closed: the panel down to the keys
+        await pilot.pause()
+        assert not search.display
+        assert panel.region.bottom == footer.region.y
+        await pilot.press("/")  # opened again, over the errors shown already
+        await pilot.pause()
+        assert panel.region.bottom == search.region.y
