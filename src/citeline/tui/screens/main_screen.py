@@ -21,7 +21,7 @@ from citeline.model import Event, Timeline
 from citeline.sanitize import one_line
 from citeline.search import SearchIndex, terms_of
 from citeline.tui.messages import SourceRequested
-from citeline.tui.widgets.event_detail import EventDetail, PassageList
+from citeline.tui.widgets.event_detail import PassageList
 from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.search_bar import SearchBar
 from citeline.tui.widgets.time_axis import TimeAxis
@@ -96,7 +96,7 @@ class MainScreen(Screen[None]):
                 self._timeline, id="timeline", on_select=self._on_list_moved,
                 on_enter=self._on_list_entered,
             )
-            yield EventDetail(id="detail")
+            yield PassageList(id="detail")
         # (the search field is mounted when first opened: a text field's styles and
         # mounting cost the first frame 8 ms at 10,000 events)
         yield Static(id="errors", markup=False)
@@ -409,7 +409,7 @@ class MainScreen(Screen[None]):
     def _show_selected(self) -> None:
         index = self.timeline_list.selected_index
         event = None if index is None else self._timeline.events[index]
-        self.query_one(EventDetail).show(event, self._timeline)
+        self.query_one(PassageList).show(event, self._timeline)
         self.query_one(TimeAxis).selected = index
 
     def _update_title(self, query: str = "") -> None:

@@ -18,9 +18,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
 from textual.cache import LRUCache
-from textual.containers import Vertical
 from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
@@ -127,6 +125,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._event: Event | None = None
+        self._shown = False  # (an event, or that there is none)
         self._header = Text("No event selected.", style="italic")
         self._heading = Text("Passages", style="bold")
         self._options: list[Text] = []
@@ -150,7 +149,11 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         return len(self._options)
 
     def show(self, event: Event | None, timeline: Timeline) -> None:
-        """Show ``event`` (or nothing): its fields, then its passages."""
+        """Show ``event`` (or nothing): its fields, then its passages. The same event
+        again keeps its highlighted passage and scroll."""
+        if self._shown and event is self._event:
+            return
+        self._shown = True
         self._event = event
         if event is None:
             self._header = Text("No event selected.", style="italic")
@@ -515,38 +518,6 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             column += [Strip([blank], thickness)] * (rows - len(column))
             self._lines[key] = column
         return column[row] if 0 <= row < len(column) else Strip.blank(thickness)
-
-
-class EventDetail(Vertical):
-    """Title, date, place, participants, tags and summary, then the passages.
-
-    The fields scroll on their own (at most half the pane), so the passages
-    keep their own rows and the highlighted one is always in view.
-    """
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._event: Event | None = None
-        self._shown = False
-
-    def compose(self) -> ComposeResult:
-        yield PassageList(id="passages")
-
-    @property
-    def event(self) -> Event | None:
-        return self._event
-
-    @property
-    def passages(self) -> PassageList:
-        return self.query_one(PassageList)
-
-    def show(self, event: Event | None, timeline: Timeline) -> None:
-        """Show ``event`` (or nothing) and its passages."""
-        if self._shown and event is self._event:
-            return  # the same event again: keep the highlighted passage and scroll
-        self._event = event
-        self._shown = True
-        self.passages.show(event, timeline)
 
 
 def _header_text(event: Event) -> Text:
