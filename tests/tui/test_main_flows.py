@@ -152,6 +152,32 @@ async def test_narrow_terminal_stacks_the_detail(flow_dir: Path) -> None:  # noq
         assert detail.region.x > timeline.region.x
 
 
+async def test_a_resized_screen_shows_as_one_started_at_that_size(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    """Across the narrow width both ways: stacked below it, side by side above it."""
+
+    async def started_at(size: tuple[int, int]) -> str:
+        app = make_flow_app(flow_dir)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            return screen_text(app)
+
+    fresh = {size: await started_at(size) for size in ((120, 36), (80, 24))}
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for size in ((80, 24), (120, 36)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            await pilot.pause()
+            assert screen_text(app) == fresh[size]
+            timeline, detail = app.screen.query_one("#timeline"), app.screen.query_one("#detail")
+            if size == (80, 24):
+                assert detail.region.y > timeline.region.y  # stacked
+            else:
+                assert detail.region.x > timeline.region.x  # side by side
+
+
 async def test_time_axis_marks_the_selected_event(flow_dir: Path) -> None:  # noqa: F811
     from citeline.tui.widgets.time_axis import TimeAxis
 

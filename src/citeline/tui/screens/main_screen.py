@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container
 from textual.events import Resize, ScreenResume
 from textual.message import Message
 from textual.screen import Screen
@@ -91,12 +90,11 @@ class MainScreen(Screen[None]):
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         yield Static(id="title-bar", markup=False)
         yield TimeAxis(self._timeline, id="axis")
-        with Container(id="body"):
-            yield TimelineList(
-                self._timeline, id="timeline", on_select=self._on_list_moved,
-                on_enter=self._on_list_entered,
-            )
-            yield PassageList(id="detail")
+        yield TimelineList(
+            self._timeline, id="timeline", on_select=self._on_list_moved,
+            on_enter=self._on_list_entered,
+        )
+        yield PassageList(id="detail")
         # (the search field is mounted when first opened: a text field's styles and
         # mounting cost the first frame 8 ms at 10,000 events)
         yield Static(id="errors", markup=False)
