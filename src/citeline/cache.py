@@ -472,7 +472,8 @@ def _rebuild(
         if digest(read.text) != entry["digest"]:
             return None
         texts.append((read.path, read.text))
-        checked[os.path.normpath(read.path)] = found[os.path.normpath(read.path)] = read.stamp
+        key = os.path.normpath(read.path)
+        checked[key] = found[key] = read.stamp
     if progress is not None:
         progress(PHASE, SOURCES_SHARE)
     first = entry_file.first_lines(2)
