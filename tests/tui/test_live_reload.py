@@ -122,12 +122,12 @@ async def test_a_save_between_the_load_and_the_first_look_is_seen(
         assert "A late line." in app.timeline.source("b").text
 
 
-async def test_the_errors_panel_shows_above_the_search_field(
+async def test_the_errors_and_notifications_show_above_the_search_field(
     flow_dir: Path,  # noqa: F811
 ) -> None:
     events = flow_dir / "events.yaml"
     app = _watching_app(flow_dir)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
         screen = app.main_screen
         await pilot.press("/", *"treaty")
         events.write_text(EVENTS + "  - [unclosed\n", encoding="utf-8")
@@ -139,6 +139,8 @@ async def test_the_errors_panel_shows_above_the_search_field(
         assert panel.region.bottom == search.region.y  # the errors, the field, the keys
         assert search.region.bottom == footer.region.y
         assert "events.yaml:" in str(panel.render())
+        toasts = list(screen.query("Toast"))  # the reload's notification: above them all
+        assert toasts and all(toast.region.bottom <= panel.region.y for toast in toasts)
         await pilot.press("escape")  # the search closed: the panel down to the keys
         await pilot.pause()
         assert not search.display
@@ -146,3 +148,16 @@ async def test_the_errors_panel_shows_above_the_search_field(
         await pilot.press("/")  # opened again, over the errors shown already
         await pilot.pause()
         assert panel.region.bottom == search.region.y
+
+
+
+async def test_a_notification_shows_above_the_search_field(flow_dir: Path) -> None:  # noqa: F811
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("/", *"treaty")
+        app.notify("Reloaded: 4 events.")
+        await pilot.pause()
+        await pilot.pause()
+        search = app.main_screen.query_one(SearchBar)
+        toasts = list(app.main_screen.query("Toast"))
+        assert toasts and all(toast.region.bottom <= search.region.y for toast in toasts)

@@ -237,7 +237,7 @@ class MainScreen(Screen[None]):
             search = SearchBar(id="search", on_change=self._on_query_typed)
             await self.mount(search, before="#errors")
         search.display = True
-        self._place_errors_panel()
+        self.set_class(True, "-searching")  # the errors and notifications go above it
         self.set_focus(search)
 
     def set_timeline(self, timeline: Timeline) -> None:
@@ -278,15 +278,6 @@ class MainScreen(Screen[None]):
             text.append(f"… and {len(errors) - 8} more (run 'citeline validate')\n")
         panel.update(text)
         panel.display = True
-        self._place_errors_panel()
-
-    def _place_errors_panel(self) -> None:
-        """Keep the errors panel above the search field while both show (both are docked
-        at the bottom, where they would overlap)."""
-        search = self._search_bar()
-        self.query_one("#errors", Static).set_class(
-            search is not None and search.display, "-above-search"
-        )
 
     # -- children's messages -------------------------------------------------------
 
@@ -397,7 +388,7 @@ class MainScreen(Screen[None]):
         if search is not None:
             search.value = ""
             search.display = False
-            self._place_errors_panel()
+            self.set_class(False, "-searching")
         self._applied_query = ""
         self._waiting_query = None
         self._typed_query = None
