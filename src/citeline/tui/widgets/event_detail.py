@@ -124,8 +124,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._event: Event | None = None
-        self._shown = False  # (an event, or that there is none)
+        self._event: Event | None = None  # (none shows as ``show(None)`` would show it)
         self._header = Text("No event selected.", style="italic")
         self._heading = Text("Passages", style="bold")
         self._options: list[Text] = []
@@ -151,9 +150,8 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
     def show(self, event: Event | None, timeline: Timeline) -> None:
         """Show ``event`` (or nothing): its fields, then its passages. The same event
         again keeps its highlighted passage and scroll."""
-        if self._shown and event is self._event:
+        if event is self._event:
             return
-        self._shown = True
         self._event = event
         if event is None:
             self._header = Text("No event selected.", style="italic")
