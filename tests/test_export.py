@@ -771,3 +771,25 @@ def test_csv_values_read_back_as_the_browser_shows_them() -> None:
     assert row["title"] == one_line(hostile.title)
     assert row["summary"] == visible(hostile.summary)
     assert row["tags"] == one_line(hostile.tags[0])
+
+
+@pytest.mark.parametrize(
+    ("date", "first", "days"),
+    [
+        (single(9999), dt.date(9999, 1, 1), 365),
+        (single(9999, 12, 31), dt.date(9999, 12, 31), 1),
+        (interval(None, PartialDate(9999)), dt.date(9999, 12, 31), 1),
+        (interval(PartialDate(9998, 12), PartialDate(9999, 12)), dt.date(9998, 12, 1), 396),
+    ],
+)
+def test_ics_an_event_ending_on_the_last_date_there_is(
+    date: EventDate, first: dt.date, days: int
+) -> None:
+    # its exclusive end would be 1 Jan 10000: a DURATION in days says the same
+    timeline = Timeline("T", (event("last", "Last", date, P_LAST),), (SOURCE_A, SOURCE_B))
+    text = export_text(timeline, "ics")
+    (vevent,) = icalendar.Calendar.from_ical(text).walk("VEVENT")
+    assert vevent.decoded("DTSTART") == first
+    assert "DTEND" not in vevent
+    assert f"DURATION:P{days}D\r\n" in text
+    assert vevent.decoded("DURATION") == dt.timedelta(days=days)

@@ -3,7 +3,8 @@
 An event spans every day its date can stand for: a month-precision date the
 whole month, a year-precision date the whole year, an interval from the first
 day of its start to the last day of its end. ``DTEND`` is exclusive (the day
-after). An interval with an open end becomes the single first day of its
+after); an event whose last day is 31 Dec 9999, the last date there is, has a
+``DURATION`` in days instead. An interval with an open end becomes the single first day of its
 start, one with an open start the single last day of its end, and the
 description says it is open-ended.
 
@@ -35,15 +36,15 @@ _ONE_DAY = _dt.timedelta(days=1)
 
 
 def day_span(date: EventDate) -> tuple[_dt.date, _dt.date, bool]:
-    """``(first day, exclusive end day, open-ended?)`` of an event date."""
+    """``(first day, last day, open-ended?)`` of an event date (the last day included)."""
     if date.start is None:
         assert date.end is not None
         last = date.end.last_day()
-        return last, last + _ONE_DAY, True
+        return last, last, True
     if date.end is None:
         first = date.start.first_day()
-        return first, first + _ONE_DAY, True
-    return date.start.first_day(), date.end.last_day() + _ONE_DAY, False
+        return first, first, True
+    return date.start.first_day(), date.end.last_day(), False
 
 
 def event_uid(event: Event) -> str:
@@ -70,12 +71,15 @@ def _description(event: Event, timeline: Timeline, open_ended: bool) -> str:
 
 def event_to_vevent(event: Event, timeline: Timeline) -> VEvent:
     """The all-day VEVENT of one event."""
-    first, end, open_ended = day_span(event.date)
+    first, last, open_ended = day_span(event.date)
     vevent = VEvent()
     vevent.add("uid", event_uid(event))
     vevent.add("dtstamp", DTSTAMP)
     vevent.add("dtstart", first)
-    vevent.add("dtend", end)
+    if last < _dt.date.max:
+        vevent.add("dtend", last + _ONE_DAY)  # exclusive
+    else:  # ends on 31 Dec 9999: its exclusive end is no date, its length in days is
+        vevent.add("duration", last - first + _ONE_DAY)
     vevent.add("summary", one_line(event.title))
     if event.place:
         vevent.add("location", one_line(event.place))
