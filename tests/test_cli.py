@@ -410,6 +410,15 @@ class TestExport:
         assert result.returncode == 0
         assert json.loads(result.stdout)["events"][0]["title"] == "The council votes [red]5–4[/red]"
 
+    def test_into_dev_stdout(self, tmp_path: Path) -> None:
+        if not Path("/dev/stdout").exists():
+            pytest.skip("no /dev/stdout")
+        make_timeline(tmp_path)
+        result = citeline("export", "--format", "csv", "-o", "/dev/stdout", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.startswith("id,title,start,end")  # into the pipe, as '>' would
+        assert result.stderr == "wrote /dev/stdout (csv, 2 events)\n"
+
     def test_unwritable_target_exits_2(self, tmp_path: Path) -> None:
         make_timeline(tmp_path)
         target = tmp_path / "missing" / "out.json"

@@ -793,3 +793,39 @@ def test_ics_an_event_ending_on_the_last_date_there_is(
     assert "DTEND" not in vevent
     assert f"DURATION:P{days}D\r\n" in text
     assert vevent.decoded("DURATION") == dt.timedelta(days=days)
+
+
+def test_write_atomic_writes_into_a_named_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # (so that opening to write won't wait)
+    try:
+        write_atomic(fifo, "a,b\r\n")
+        assert os.read(reader, 100) == b"a,b\r\n"
+    finally:
+        os.close(reader)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still the pipe, not a file in its place
+    assert _listing(tmp_path) == ["pipe"]
+
+
+def test_write_atomic_writes_into_a_device(tmp_path: Path) -> None:
+    if not hasattr(os, "openpty"):
+        pytest.skip("needs a pseudo-terminal")
+    main, terminal = os.openpty()  # a character device of our own (not /dev/null)
+    try:
+        link = tmp_path / "tty"
+        link.symlink_to(os.ttyname(terminal))
+        write_atomic(link, "shown\n")
+        assert os.read(main, 100).replace(b"\r\n", b"\n") == b"shown\n"
+        assert stat.S_ISCHR(os.stat(link).st_mode)
+    finally:
+        os.close(main)
+        os.close(terminal)
+    assert _listing(tmp_path) == ["tty"]
+
+
+def test_write_atomic_into_a_folder_is_still_an_error(tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write_atomic(tmp_path / "folder", "x")
+    assert _listing(tmp_path) == ["folder"]

@@ -4,6 +4,10 @@ The text goes to a temporary file in the target's own directory (so the final
 ``os.replace`` is a rename within one file system), is flushed and fsynced,
 and only then renamed over the target. Any failure on the way removes the
 temporary file and re-raises, leaving the old file untouched.
+
+A target that exists but is no regular file (a terminal, ``/dev/null``,
+``/dev/stdout``, a named pipe) is written into as a shell redirection would:
+replacing it would put a regular file where the device or pipe was.
 """
 
 from __future__ import annotations
@@ -24,10 +28,14 @@ def write_atomic(path: Path | str, text: str | bytes) -> None:
 
     Newlines are written exactly as given (no translation), so CRLF text such
     as iCalendar stays CRLF. An existing file keeps its permission bits. A
-    symlink is followed: the file it points to is replaced, not the link.
+    symlink is followed: the file it points to is replaced, not the link. A
+    device or named pipe is written into, never replaced.
     """
-    target = Path(os.path.realpath(path))
     data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if _is_device_or_pipe(path):
+        _write_into(path, data)
+        return
+    target = Path(os.path.realpath(path))
     mode = _existing_mode(target)
     fd, temp = _create_temp(target)
     try:
@@ -43,6 +51,26 @@ def write_atomic(path: Path | str, text: str | bytes) -> None:
             os.unlink(temp)
         raise
     _fsync_directory(target.parent)
+
+
+def _is_device_or_pipe(path: Path | str) -> bool:
+    """Whether ``path`` (its symlinks followed) exists and is neither a file nor a folder.
+
+    The path itself is looked at, not its ``realpath``: ``/dev/stdout`` on a pipe
+    resolves to no path at all, but opens the pipe.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):  # missing (the usual case), or no name: as before
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_into(path: Path | str, data: bytes) -> None:
+    """Write ``data`` into an existing device or pipe, as ``> path`` in a shell does."""
+    fd = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
 
 
 def _existing_mode(target: Path) -> int | None:
