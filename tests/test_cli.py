@@ -419,6 +419,34 @@ class TestExport:
         assert result.stdout.startswith("id,title,start,end")  # into the pipe, as '>' would
         assert result.stderr == "wrote /dev/stdout (csv, 2 events)\n"
 
+    @pytest.mark.parametrize(
+        ("target", "what"),
+        [
+            ("events.yaml", "the timeline's events file"),
+            ("gazette.txt", "the timeline's source 'gazette'"),
+            ("gone/../gazette.txt", "the timeline's source 'gazette'"),
+            ("link.yaml", "the timeline's events file"),
+            ("hard.txt", "the timeline's source 'gazette'"),
+        ],
+    )
+    def test_never_over_the_timelines_own_files(
+        self, tmp_path: Path, target: str, what: str
+    ) -> None:
+        make_timeline(tmp_path)
+        (tmp_path / "link.yaml").symlink_to("events.yaml")
+        os.link(tmp_path / "gazette.txt", tmp_path / "hard.txt")
+        before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+        result = citeline(
+            "export", "--format", "markdown", "-o", target, "--events", "events.yaml",
+            cwd=tmp_path,
+        )
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"{target}: error: this is {what}; write the export to another file\n"
+        )
+        assert result.stdout == ""
+        assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
     def test_unwritable_target_exits_2(self, tmp_path: Path) -> None:
         make_timeline(tmp_path)
         target = tmp_path / "missing" / "out.json"

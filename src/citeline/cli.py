@@ -166,7 +166,7 @@ def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | Non
         return _list(timeline, args.format, sys.stdout)
     if command == "show":
         return _show(timeline, args.id, args.format, sys.stdout)
-    return _export(timeline, args.format, args.output)
+    return _export(timeline, args.format, args.output, chosen.path)
 
 
 def _failed(result: LoadResult, path: Path) -> int:
@@ -289,10 +289,16 @@ def render_event_text(event: Event, timeline: Timeline) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
+def _export(timeline: Timeline, fmt: str, output: str | None, events_path: Path) -> int:
     from citeline.export import export_text
     from citeline.export.atomic import write_atomic
 
+    if output is not None:
+        own = _own_file(output, timeline, events_path)
+        if own is not None:
+            print(f"{one_line(output)}: error: this is {own}; write the export to another file",
+                  file=sys.stderr)
+            return EXIT_USAGE
     text = export_text(timeline, fmt)
     if output is None:
         if sys.stdout.isatty():  # shown, not saved: nothing may act on the terminal
@@ -314,6 +320,36 @@ def _export(timeline: Timeline, fmt: str, output: str | None) -> int:
         return EXIT_USAGE
     print(f"wrote {shown} ({fmt}, {len(timeline.events)} events)", file=sys.stderr)
     return EXIT_OK
+
+
+def _own_file(output: str, timeline: Timeline, events_path: Path) -> str | None:
+    """What of the timeline's own files ``output`` is (through any link), or ``None``.
+
+    Both the name as given and its ``realpath`` (what an atomic write replaces:
+    ``gone/../events.yaml`` is ``events.yaml`` there) are compared, by inode.
+    """
+    targets = set()
+    with contextlib.suppress(ValueError):  # (a NUL in the name: it names none of them)
+        for name in (output, os.path.realpath(output)):
+            with contextlib.suppress(OSError):  # not there: it is none of them
+                found = os.stat(name)
+                targets.add((found.st_dev, found.st_ino))
+    if not targets:
+        return None
+
+    def same(path: Path) -> bool:
+        try:
+            found = os.stat(path)
+        except OSError:
+            return False
+        return (found.st_dev, found.st_ino) in targets
+
+    if same(events_path):
+        return "the timeline's events file"
+    for source in timeline.sources:
+        if same(source.path):
+            return f"the timeline's source '{one_line(source.id)}'"
+    return None
 
 
 def _browse(
