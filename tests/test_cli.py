@@ -500,6 +500,36 @@ class TestPipes:
         assert process.wait(timeout=60) == 0
         assert error == ""
 
+    @staticmethod
+    def run_with_stdout_closed(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        environment = {k: v for k, v in os.environ.items() if k != "CITELINE_EVENTS"}
+        environment["PYTHONPATH"] = str(REPO / "src")
+        return subprocess.run(
+            ["sh", "-c", '"$0" -m citeline "$@" >&-', sys.executable, *args],
+            cwd=cwd, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            text=True, timeout=60,
+        )
+
+    @pytest.mark.parametrize(
+        "command",
+        [["list"], ["show", "council-vote"], ["validate"], ["export", "--format", "csv"]],
+    )
+    def test_no_stdout_is_a_failed_write(self, tmp_path: Path, command: list[str]) -> None:
+        make_timeline(tmp_path)
+        result = self.run_with_stdout_closed(*command, cwd=tmp_path)
+        assert result.stderr == (
+            "citeline: error: cannot write the output: standard output is closed\n"
+        )
+        assert result.returncode == 2
+
+    def test_no_stdout_does_not_matter_with_o(self, tmp_path: Path) -> None:
+        make_timeline(tmp_path)
+        result = self.run_with_stdout_closed("export", "--format", "csv", "-o", "out.csv",
+                                             cwd=tmp_path)
+        assert result.stderr == "wrote out.csv (csv, 2 events)\n"
+        assert result.returncode == 0
+        assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("id,title,")
+
     def test_internal_error_is_one_line(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:

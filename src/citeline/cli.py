@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import codecs
 import contextlib
+import errno
+import io
 import json
 import os
 import sys
@@ -95,6 +97,8 @@ def main(
     :mod:`citeline.__main__`); it is resumed once the arguments are read, or by
     the browser once its timeline shows.
     """
+    if sys.stdout is None:  # started with standard output closed (``>&-``)
+        sys.stdout = _ClosedOutput()
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets '?'
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -124,6 +128,16 @@ def main(
             " this is a bug in citeline, please report it with the events file that caused it"
         )
         return EXIT_INTERNAL
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when there is none: writing fails as into a closed file."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    def flush(self) -> None:  # (nothing was written: nothing to flush)
+        pass
 
 
 def _discard_stdout() -> None:
