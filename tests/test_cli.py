@@ -370,6 +370,28 @@ class TestEventsFileChoice:
         result = citeline("list", "--format", "json", cwd=places["current"].parent)
         assert self.title(result).startswith("From cwd")
 
+    @pytest.mark.parametrize("before", [True, False])
+    @pytest.mark.parametrize("command", ["validate", "list", "export"])
+    def test_an_empty_argument_is_a_usage_error(
+        self, places: dict[str, Path], command: str, before: bool
+    ) -> None:
+        args = [command, *(["--format", "csv"] if command == "export" else [])]
+        args = ["--events", "", *args] if before else [*args, "--events", ""]
+        result = citeline(*args, cwd=places["current"].parent)  # (./events.yaml is there)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            "citeline: error: --events is empty; give the path of an events.yaml\n"
+        )
+
+    def test_an_empty_environment_variable_counts_as_unset(
+        self, places: dict[str, Path]
+    ) -> None:
+        result = citeline(
+            "list", "--format", "json", cwd=places["current"].parent, env={"CITELINE_EVENTS": ""}
+        )
+        assert self.title(result).startswith("From cwd")
+
     def test_bundled_last(self, places: dict[str, Path]) -> None:
         places["empty"].mkdir()
         result = citeline("list", "--format", "json", cwd=places["empty"])

@@ -159,7 +159,11 @@ def _say(message: str) -> None:
 def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    chosen = choose_events_path(getattr(args, "events", None))
+    events = getattr(args, "events", None)
+    if events == "":  # (an unset variable, ``--events "$UNSET"``: not a fall back to another)
+        _say("citeline: error: --events is empty; give the path of an events.yaml")
+        return EXIT_USAGE
+    chosen = choose_events_path(events)
     command = args.command
     if command is None:
         return _browse(chosen.path, args.event, resume_collector)

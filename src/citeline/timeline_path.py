@@ -23,9 +23,13 @@ def bundled_events() -> Path:
 
 
 def choose_events_path(argument: str | None, environ: dict[str, str] | None = None) -> EventsPath:
-    """``--events FILE``, else ``$CITELINE_EVENTS``, else ``./events.yaml``, else bundled."""
+    """``--events FILE``, else ``$CITELINE_EVENTS``, else ``./events.yaml``, else bundled.
+
+    An empty variable counts as unset; an empty argument is no path (the command
+    line refuses it before asking), never a reason to look elsewhere.
+    """
     environ = dict(os.environ) if environ is None else environ
-    if argument:
+    if argument is not None:
         return EventsPath(Path(argument), "argument")
     if environ.get(ENV_VAR):
         return EventsPath(Path(environ[ENV_VAR]), "environment")
