@@ -718,8 +718,10 @@ class TestInjection:
         # not a terminal: the document as exported (Markdown shows control characters
         # as placeholders itself: only JSON keeps them, escaped)
         assert "Vote ␛\\[31mred" in result.stdout
-        exported = citeline("export", "--format", "json", cwd=folder).stdout
-        assert "\\u001b[31mred" in exported
+        for fmt in ("json", "timelinejs"):
+            exported = citeline("export", "--format", fmt, cwd=folder).stdout
+            self.safe(exported)
+            assert "\\u001b[31mred" in exported and "\\u009b" in exported
 
 
 @pytest.mark.parametrize("command", ["validate", "list"])

@@ -762,6 +762,22 @@ def test_json_keeps_control_characters_exactly() -> None:
     assert back["passages"][0]["text"] == HOSTILE
 
 
+@pytest.mark.parametrize("fmt", ["json", "timelinejs"])
+def test_json_exports_escape_what_a_terminal_would_obey(fmt: str) -> None:
+    text = export_text(HOSTILE_TIMELINE, fmt)
+    assert not UNSAFE.search(text), UNSAFE.findall(text)
+    for escaped in ("\\u001b", "\\u007f", "\\u009b", "\\u202e"):
+        assert escaped in text
+    assert "naïve" in export_text(TIMELINE, fmt)  # the rest stays as it is, in UTF-8
+
+
+def test_json_export_is_the_document_list_prints() -> None:
+    from citeline.cli import terminal_safe_json
+
+    listed = terminal_safe_json(timeline_to_dict(HOSTILE_TIMELINE), io.StringIO())
+    assert export_text(HOSTILE_TIMELINE, "json") == listed
+
+
 def test_csv_values_read_back_as_the_browser_shows_them() -> None:
     from citeline.sanitize import one_line, visible
 

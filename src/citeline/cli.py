@@ -7,7 +7,6 @@ import codecs
 import contextlib
 import errno
 import io
-import json
 import os
 import sys
 import textwrap
@@ -202,14 +201,6 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], out: TextIO) -> None:
         print(one_line(str(diagnostic)), file=out)
 
 
-#: Characters JSON leaves as they are but a terminal would obey: DEL, the C1
-#: controls and the bidirectional overrides. Escaping them keeps the JSON equal.
-_JSON_ESCAPES = {
-    code: f"\\u{code:04x}"
-    for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
-
-
 def terminal_safe_json(data: object, out: TextIO | None = None) -> str:
     """``data`` as indented JSON that is safe to print: every control character escaped.
 
@@ -220,8 +211,9 @@ def terminal_safe_json(data: object, out: TextIO | None = None) -> str:
         unicode_out = codecs.lookup(encoding).name.startswith(("utf-8", "utf-16", "utf-32"))
     except LookupError:
         unicode_out = False
-    text = json.dumps(data, ensure_ascii=not unicode_out, indent=2)
-    return text.translate(_JSON_ESCAPES) + "\n"
+    from citeline.export.json_doc import json_text
+
+    return json_text(data, ensure_ascii=not unicode_out)
 
 
 def _validate(result: LoadResult, path: Path) -> int:

@@ -12,6 +12,24 @@ from typing import Any
 
 from citeline.model import Event, EventDate, PartialDate, Passage, Source, Timeline
 
+#: Characters JSON leaves as they are but a terminal would obey: DEL, the C1
+#: controls and the bidirectional overrides. Escaping them keeps the JSON equal.
+_TERMINAL_ESCAPES = {
+    code: f"\\u{code:04x}"
+    for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def json_text(data: object, *, ensure_ascii: bool = False) -> str:
+    """``data`` as indented, newline-terminated JSON that is safe to print.
+
+    JSON escapes the C0 controls itself; DEL, the C1 controls and the bidi
+    overrides are escaped too (``\\u009b``), so no JSON citeline writes, exported
+    or listed, can command a terminal it is shown on.
+    """
+    text = json.dumps(data, ensure_ascii=ensure_ascii, indent=2)
+    return text.translate(_TERMINAL_ESCAPES) + "\n"
+
 
 def display_date(date: EventDate) -> str:
     """The precision-aware display text of a date (``4 Feb 2022``, ``c. 2023``)."""
@@ -82,4 +100,4 @@ def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
 
 def export_json(timeline: Timeline) -> str:
     """The ``json`` export: UTF-8 friendly, indented, newline-terminated."""
-    return json.dumps(timeline_to_dict(timeline), ensure_ascii=False, indent=2) + "\n"
+    return json_text(timeline_to_dict(timeline))

@@ -11,11 +11,10 @@ markup is HTML.
 
 from __future__ import annotations
 
-import json
 from html import escape
 from typing import Any
 
-from citeline.export.json_doc import display_date, source_of
+from citeline.export.json_doc import display_date, json_text, source_of
 from citeline.model import Event, PartialDate, Timeline
 
 
@@ -83,4 +82,4 @@ def timeline_to_timelinejs(timeline: Timeline) -> dict[str, Any]:
 
 def export_timelinejs(timeline: Timeline) -> str:
     """The ``timelinejs`` export as JSON text."""
-    return json.dumps(timeline_to_timelinejs(timeline), ensure_ascii=False, indent=2) + "\n"
+    return json_text(timeline_to_timelinejs(timeline))
