@@ -469,6 +469,22 @@ class TestExport:
         assert result.stdout == ""
         assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
+    def test_dash_is_stdout(self, tmp_path: Path) -> None:
+        make_timeline(tmp_path)
+        result = citeline("export", "--format", "csv", "-o", "-", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == citeline("export", "--format", "csv", cwd=tmp_path).stdout
+        assert result.stdout.startswith("id,title,start,end")
+        assert result.stderr == ""
+        assert not (tmp_path / "-").exists()
+
+    def test_an_empty_output_is_a_usage_error(self, tmp_path: Path) -> None:
+        make_timeline(tmp_path)
+        result = citeline("export", "--format", "csv", "-o", "", cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr == "citeline: error: -o is empty; give a file name\n"
+
     def test_unwritable_target_exits_2(self, tmp_path: Path) -> None:
         make_timeline(tmp_path)
         target = tmp_path / "missing" / "out.json"

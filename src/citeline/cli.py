@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
         " whole or not at all.",
     )
     export.add_argument("--format", choices=FORMAT_NAMES, required=True)
-    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help="write here instead of stdout ('-': stdout)"
+    )
     return parser
 
 
@@ -162,6 +164,10 @@ def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | Non
     if events == "":  # (an unset variable, ``--events "$UNSET"``: not a fall back to another)
         _say("citeline: error: --events is empty; give the path of an events.yaml")
         return EXIT_USAGE
+    output = getattr(args, "output", None)
+    if output == "":
+        _say("citeline: error: -o is empty; give a file name")
+        return EXIT_USAGE
     chosen = choose_events_path(events)
     command = args.command
     if command is None:
@@ -183,7 +189,7 @@ def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | Non
         return _list(timeline, args.format, sys.stdout)
     if command == "show":
         return _show(timeline, args.id, args.format, sys.stdout)
-    return _export(timeline, args.format, args.output, chosen.path)
+    return _export(timeline, args.format, None if output == "-" else output, chosen.path)
 
 
 def _failed(result: LoadResult, path: Path) -> int:
