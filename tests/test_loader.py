@@ -534,6 +534,27 @@ class TestFields:
         ]
 
 
+    def test_an_empty_item_of_a_list_is_an_error(self, tmp_path: Path) -> None:
+        text = event_yaml(
+            """\
+              - id: council-vote
+                title: The council votes
+                date: "2022-02-04"
+                summary: The council voted.
+                participants: ["", " ", Xi]
+                tags: [ok, ""]
+                passages:
+                  - source: gazette
+                    quote: the council voted 5-4
+            """
+        )
+        assert lines(run(tmp_path, text)) == [
+            "events.yaml:11:20: error: an item of 'participants' is empty; write it, or remove it",
+            "events.yaml:11:24: error: an item of 'participants' is empty; write it, or remove it",
+            "events.yaml:12:16: error: an item of 'tags' is empty; write it, or remove it",
+        ]
+
+
 class TestIds:
     def test_duplicate_event_ids(self, tmp_path: Path) -> None:
         event = (

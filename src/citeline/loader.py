@@ -518,6 +518,9 @@ class _Checker:
             if item.kind != "scalar" or item.value is None:
                 self.at(item, f"each item of '{key}' must be text, not {item.describe()}")
                 continue
+            if not item.value.strip():
+                self.at(item, f"an item of '{key}' is empty; write it, or remove it")
+                continue
             items.append(item.value)
         return tuple(items)
 
