@@ -767,6 +767,19 @@ class TestSourcePaths:
             " (it is relative to the folder of the events file)"
         ]
 
+    @pytest.mark.parametrize("name", ["events.yaml", "./events.yaml", "linked.yaml"])
+    def test_the_events_file_is_not_a_source(self, tmp_path: Path, name: str) -> None:
+        # Any quote of the timeline would "verify" against its own events file.
+        text = VALID.replace("file: gazette.txt", f"file: {name}").replace(
+            "quote: the council voted 5-4", "quote: The council votes"
+        )
+        events = write(tmp_path, text, {})
+        os.link(events, tmp_path / "linked.yaml")  # the same file under another name
+        assert lines(load(events, "events.yaml")) == [
+            f"events.yaml:4:11: error: '{name}' is the events file itself; a source is the"
+            " document the quotes are taken from: name that file"
+        ]
+
     def test_missing_file_is_still_watched(self, tmp_path: Path) -> None:
         result = run(tmp_path, VALID.replace("gazette.txt", "later.txt"), {})
         assert result.source_paths == (tmp_path / "later.txt",)

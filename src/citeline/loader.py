@@ -603,9 +603,14 @@ class _Checker:
         if key in self.read_texts:  # the same file under another id: read once
             return self.read_texts[key]
         try:
-            size = path.stat().st_size
+            info = path.stat()
         except (OSError, ValueError):
-            size = 0  # read_source says what is wrong
+            info = None  # read_source says what is wrong
+        if info is not None and (info.st_dev, info.st_ino) == self.events_file_identity:
+            self.at(pair.value, f"'{excerpt(written, 80)}' is the events file itself; a"
+                    " source is the document the quotes are taken from: name that file")
+            return None
+        size = 0 if info is None else info.st_size
         if self.total_source_bytes + size > MAX_TOTAL_SOURCE_BYTES:
             self.at(pair.value, f"source file '{excerpt(written, 80)}' ({size:,} bytes) would"
                     f" bring the sources to more than {MAX_TOTAL_SOURCE_BYTES:,} bytes"
@@ -620,6 +625,15 @@ class _Checker:
         self.total_source_bytes += size
         self.read_texts[key] = text
         return text
+
+    @cached_property
+    def events_file_identity(self) -> tuple[int, int] | None:
+        """The device and inode of the events file (``None`` if it cannot be looked at)."""
+        try:
+            info = os.stat(self.path)
+        except (OSError, ValueError):
+            return None
+        return info.st_dev, info.st_ino
 
     def source_name(self, source: Source) -> str:
         return os.path.normpath(os.path.join(self.name_dir, source.file))
