@@ -98,7 +98,8 @@ def check(folder: Path, data: bytes) -> None:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         text = data.decode("utf-8", "replace")
-    lines = text.split("\n")
+    # lines as editors count them: by "\n", or by "\r" in a text without one (old Mac files)
+    lines = text.split("\r" if "\n" not in text and "\r" in text else "\n")
     for diagnostic in result.diagnostics:
         assert diagnostic.file == "events.yaml"
         assert isinstance(diagnostic.message, str) and diagnostic.message

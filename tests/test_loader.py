@@ -310,6 +310,20 @@ class TestYamlProblems:
         )
         assert lines(run(tmp_path, text))[0].startswith("events.yaml:9:11: error: YAML syntax:")
 
+    def test_a_file_with_only_cr_line_ends_is_placed_by_them(self, tmp_path: Path) -> None:
+        # Old Mac line ends: editors show each as a line, and so do the places.
+        text = VALID.replace('"2022-02-04"', '"2022-02-30"').replace("\n", "\r")
+        assert lines(run(tmp_path, text)) == [
+            "events.yaml:9:20: error: 2022-02-30 is not a calendar date: February 2022 has"
+            " 28 days"
+        ]
+        raw = VALID.replace("The Gazette", "The Gaz\udcffette").replace("\n", "\r")
+        path = tmp_path / "events.yaml"
+        path.write_bytes(raw.encode("utf-8", "surrogateescape"))
+        assert lines(load(path, "events.yaml"))[0].startswith(
+            "events.yaml:5:19: error: the file is not UTF-8 text (byte 0xff here)"
+        )
+
     def test_empty_file(self, tmp_path: Path) -> None:
         assert lines(run(tmp_path, "")) == [
             "events.yaml:1:1: error: the file is empty; expected a mapping with title, sources"
@@ -786,6 +800,12 @@ class TestSourcePaths:
 
     def test_not_utf8(self, tmp_path: Path) -> None:
         assert self.check(tmp_path, "latin.txt", {"latin.txt": b"ok\ncaf\xe9\n"}) == [
+            "events.yaml:4:11: error: 'latin.txt' is not UTF-8 (byte 6, line 2: 0xe9);"
+            " convert it, for example with: iconv -f LATIN1 -t UTF-8"
+        ]
+
+    def test_not_utf8_with_only_cr_line_ends(self, tmp_path: Path) -> None:
+        assert self.check(tmp_path, "latin.txt", {"latin.txt": b"ok\rcaf\xe9\r"}) == [
             "events.yaml:4:11: error: 'latin.txt' is not UTF-8 (byte 6, line 2: 0xe9);"
             " convert it, for example with: iconv -f LATIN1 -t UTF-8"
         ]

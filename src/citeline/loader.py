@@ -19,6 +19,7 @@ from citeline.cache import Progress
 from citeline.collector import collector_paused
 from citeline.dates import DateError, parse_date
 from citeline.diagnostics import Diagnostic, Severity, TimelineError, did_you_mean
+from citeline.lines import line_end_of
 from citeline.model import (
     Event,
     EventDate,
@@ -273,10 +274,12 @@ def _events_text(raw: bytes, name: str) -> str | Diagnostic:
 
 
 def _byte_place(raw: bytes, offset: int) -> tuple[int, int]:
-    """1-based line and (character) column of a byte offset in UTF-8-ish ``raw``."""
-    line_start = raw.rfind(b"\n", 0, offset) + 1
+    """1-based line and (character) column of a byte offset in UTF-8-ish ``raw``, lines
+    counted as :func:`~citeline.lines.line_end_of` says."""
+    end = line_end_of(raw)
+    line_start = raw.rfind(end, 0, offset) + 1
     column = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-    return raw.count(b"\n", 0, offset) + 1, column
+    return raw.count(end, 0, offset) + 1, column
 
 
 def load_text(

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path, PureWindowsPath
 from typing import NamedTuple
 
+from citeline.lines import line_end_of
+
 #: The largest source text citeline reads, in bytes.
 MAX_SOURCE_BYTES = 16 * 1024 * 1024
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -296,7 +298,7 @@ def decode_text(data: bytes, name: str) -> str:
         )
     offset = data.find(b"\x00")
     if offset != -1:
-        line = data.count(b"\n", 0, offset) + 1
+        line = data.count(line_end_of(data), 0, offset) + 1
         raise SourceFileError(
             f"'{name}' is a binary file (a NUL byte at byte {offset}, line {line});"
             " sources must be UTF-8 text: save the text of the document as a .txt file"
@@ -304,7 +306,7 @@ def decode_text(data: bytes, name: str) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
+        line = data.count(line_end_of(data), 0, error.start) + 1
         raise SourceFileError(
             f"'{name}' is not UTF-8 (byte {error.start}, line {line}: {data[error.start]:#04x});"
             " convert it, for example with: iconv -f LATIN1 -t UTF-8"

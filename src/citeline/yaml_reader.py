@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 import yaml
 
-from citeline.lines import line_starts_of
+from citeline.lines import cr_as_newlines, line_starts_of
 from citeline.sanitize import excerpt
 
 try:  # libyaml's parser, when PyYAML was built with it (it is not re-exported by ``yaml``)
@@ -186,12 +186,14 @@ class _Stop(Exception):
 
 
 class _Places:
-    """1-based line and column of a character offset, counting lines by ``\\n`` only.
+    """1-based line and column of a character offset, counting lines as editors do.
 
     The YAML parser also breaks lines at ``\\r``, NEL and the Unicode line and
     paragraph separators; an editor does not, so its marks' own line and
     column would point elsewhere after such a character. Their character
-    offset is exact, and is mapped here.
+    offset is exact, and is mapped here, lines counted by ``\\n`` (or by
+    ``\\r`` in a file without one: the line ends of old Mac files, which
+    editors show as lines).
     """
 
     def __init__(self, text: str) -> None:
@@ -204,7 +206,7 @@ class _Places:
     def starts(self) -> tuple[int, ...]:
         # Worked out only when a place is not the mark's own: a problem, another line
         # break, the very end (50 ms for a file of 10,000 events, read for nothing).
-        return line_starts_of(self.text)
+        return line_starts_of(cr_as_newlines(self.text))
 
     def of(self, offset: int) -> tuple[int, int]:
         offset = max(0, min(offset, self.length))
