@@ -105,6 +105,24 @@ class TestValidate:
             "events.yaml: valid: 2 events, 2 sources, 2 passages anchored (1 warning)",
         ]
 
+    def test_the_summary_counts_the_problems_not_shown(self, tmp_path: Path) -> None:
+        event = (
+            "  - id: e{n}\n    title: T\n    date: '2022-02-30'\n    summary: S\n"
+            "    passages:\n      - source: gazette\n        quote: not in the gazette\n"
+        )
+        head = EVENTS[: EVENTS.index("  - id: harbour-reopens")]
+        make_timeline(tmp_path, head + "".join(event.format(n=n) for n in range(1500)))
+        result = citeline("validate", cwd=tmp_path)
+        assert result.returncode == 1
+        out = result.stdout.splitlines()
+        assert len(out) == 1002
+        assert out[-2].startswith("events.yaml: error: 2,000 more problems are not shown")
+        assert out[-1] == "events.yaml: invalid: 3,000 errors"
+        result = citeline("list", cwd=tmp_path)
+        assert result.stderr.splitlines()[-1] == (
+            "events.yaml: 3,000 errors; run 'citeline validate' for the list"
+        )
+
     def test_invalid(self, tmp_path: Path) -> None:
         make_timeline(tmp_path, EVENTS.replace("March 2023", "Marhc 2023").replace(
             "summary: It reopened.", "sumary: It reopened."))

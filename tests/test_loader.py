@@ -261,6 +261,36 @@ class TestEventsCheckedAsTheyAreRead:
         assert len(shown) == 1001
         assert "duplicate key 'title'" in shown[-2]  # the last line, sorted by place
         assert shown[-1].startswith("events.yaml: error: 201 more problems are not shown")
+        assert run(tmp_path, text).counts == (1201, 0)
+
+    def test_problems_past_the_cap_are_counted(self, tmp_path: Path) -> None:
+        # two errors an event: 1,000 shown, 2,000 counted, and the note is neither
+        text = event_yaml("") + self.events(1500, bad=True).replace("'2022-03-", "'2022-02-3")
+        result = run(tmp_path, text)
+        assert len(result.diagnostics) == 1001
+        assert str(result.diagnostics[-1]).startswith(
+            "events.yaml: error: 2,000 more problems are not shown"
+        )
+        assert result.unshown == (2000, 0)
+        assert result.counts == (3000, 0)
+
+    def test_warnings_past_the_cap_are_counted_from_the_cache(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+        spare = "".join(
+            f"  - id: spare-{n}\n    file: gazette.txt\n    title: S\n" for n in range(1200)
+        )
+        text = event_yaml("", head=spare) + self.events(1)
+        events = write(tmp_path, text)
+        fresh = load(events, "events.yaml", use_cache=True)
+        assert fresh.timeline is not None and fresh.counts == (0, 1200)
+        assert str(fresh.diagnostics[-1]).startswith("events.yaml: warning: 200 more problems")
+        loader.remember(events, fresh, "events.yaml")
+        cached = load(events, "events.yaml", use_cache=True)
+        assert cached.from_cache
+        assert cached.diagnostics == fresh.diagnostics
+        assert cached.counts == (0, 1200)
 
 
 # ---------------------------------------------------------------------------

@@ -70,7 +70,7 @@ from citeline.source_files import (
     stamp_of,
 )
 
-FORMAT = 9
+FORMAT = 10
 #: Events per line of an entry: what is decoded and built at once when one of them
 #: is first looked at (about a millisecond's work).
 CHUNK = 100
@@ -243,8 +243,11 @@ def store(
     diagnostics: tuple[Diagnostic, ...],
     stamps: Mapping[str, Stamp] | None = None,
     started_ns: int = 0,
+    unshown: tuple[int, int] = (0, 0),
 ) -> None:
     """Write the entry for a valid timeline; any failure to write is ignored.
+
+    ``unshown``: the errors and warnings found past the ``diagnostics`` kept.
 
     ``stamps`` (by normalised path) are what ``stat`` said of each file as the
     load that began at ``started_ns`` read it: a file whose stamp is unchanged
@@ -277,6 +280,7 @@ def store(
     document["diagnostics"] = [
         [d.file, d.line, d.column, d.message, d.severity.value] for d in diagnostics
     ]
+    document["unshown"] = list(unshown)
     events = timeline.events
     document["event_count"] = len(events)
     document["chunk"] = CHUNK
@@ -370,6 +374,8 @@ class Hit(NamedTuple):
     #: the stamp of every file the timeline came from, as the lookup found it unchanged
     #: (by normalised path): what the browser compares the files with to see them change
     stamps: dict[str, Stamp]
+    #: the errors and warnings found past the diagnostics kept
+    unshown: tuple[int, int] = (0, 0)
 
 
 def _header(entry: EntryFile, events_path: Path, name: str) -> dict[str, Any] | None:
@@ -427,8 +433,10 @@ def lookup(
             )
         if rebuilt is None:
             return None
+        errors, warnings = document["unshown"]
         return Hit(
-            *rebuilt, document["events_digest"], checked, document["checksum"], found
+            *rebuilt, document["events_digest"], checked, document["checksum"], found,
+            (int(errors), int(warnings)),
         )
     except (OSError, ValueError, KeyError, TypeError, IndexError, SourceFileError):
         return None

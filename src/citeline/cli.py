@@ -197,7 +197,7 @@ def _failed(result: LoadResult, path: Path) -> int:
     _print_diagnostics(result.diagnostics, sys.stderr)
     if result.unreadable:
         return EXIT_USAGE
-    print(f"{one_line(str(path))}: {summary_line(result.diagnostics)};"
+    print(f"{one_line(str(path))}: {summary_line(*result.counts)};"
           " run 'citeline validate' for the list", file=sys.stderr)
     return EXIT_INVALID
 
@@ -226,11 +226,11 @@ def _validate(result: LoadResult, path: Path) -> int:
     _print_diagnostics(result.diagnostics, sys.stdout)
     shown = one_line(str(path))
     if result.timeline is None:
-        print(f"{shown}: invalid: {summary_line(result.diagnostics)}")
+        print(f"{shown}: invalid: {summary_line(*result.counts)}")
         return EXIT_INVALID
     timeline = result.timeline
     passages = sum(len(e.passages) for e in timeline.events)
-    note = f" ({summary_line(result.diagnostics)})" if result.diagnostics else ""
+    note = f" ({summary_line(*result.counts)})" if result.diagnostics else ""
     print(
         f"{shown}: valid: {_count(len(timeline.events), 'event')},"
         f" {_count(len(timeline.sources), 'source')}, {_count(passages, 'passage')}"

@@ -57,16 +57,13 @@ def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.5)
 
 
-def summary_line(diagnostics: Iterable[Diagnostic]) -> str:
+def summary_line(errors: int, warnings: int) -> str:
     """``2 errors, 1 warning`` (or ``no problems``)."""
-    diagnostics = list(diagnostics)
-    errors = sum(1 for d in diagnostics if d.is_error)
-    warnings = len(diagnostics) - errors
-    if not diagnostics:
+    if not errors and not warnings:
         return "no problems"
     parts = []
     if errors:
-        parts.append(f"{errors} error{'s' if errors != 1 else ''}")
+        parts.append(f"{errors:,} error{'s' if errors != 1 else ''}")
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
     return ", ".join(parts)

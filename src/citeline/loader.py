@@ -97,6 +97,8 @@ class LoadResult:
     started_ns: int = 0
     #: how the cache gave the timeline (``from_cache``), for :func:`remember`
     cache_hit: cache.Hit | None = field(default=None, repr=False, compare=False)
+    #: errors and warnings found past the diagnostics kept (the last of which says so)
+    unshown: tuple[int, int] = (0, 0)
 
     @property
     def worth_remembering(self) -> bool:
@@ -110,6 +112,20 @@ class LoadResult:
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """How many errors and warnings were found, those not shown included (the
+        diagnostic that says how many are not shown is not one of them)."""
+        errors = sum(1 for d in self.diagnostics if d.is_error)
+        warnings = len(self.diagnostics) - errors
+        more_errors, more_warnings = self.unshown
+        if more_errors or more_warnings:
+            if self.diagnostics[-1].is_error:
+                errors -= 1
+            else:
+                warnings -= 1
+        return errors + more_errors, warnings + more_warnings
 
 
 def load_timeline(path: Path | str) -> Timeline:
@@ -160,6 +176,7 @@ def _load(
             return LoadResult(
                 hit.timeline, hit.diagnostics, sources, events_digest=hit.events_digest,
                 from_cache=True, stamps=hit.stamps, started_ns=started_ns, cache_hit=hit,
+                unshown=hit.unshown,
             )
     data = events_file.data
     if isinstance(data, Diagnostic):
@@ -221,7 +238,7 @@ def remember(path: Path | str, result: LoadResult, display_name: str | None = No
     assert result.timeline is not None and result.events_digest is not None
     cache.store(
         path, name, result.events_digest, result.timeline, result.diagnostics,
-        result.stamps, result.started_ns,
+        result.stamps, result.started_ns, result.unshown,
     )
 
 
@@ -308,8 +325,9 @@ class _Checker:
         #: quotes that are not found: bounds the cost of many such quotes
         self.near_miss_budget = NEAR_MISS_BUDGET
         self.read_texts: dict[Path, SourceText] = {}
-        self.unshown = 0  # diagnostics past MAX_DIAGNOSTICS, counted only
-        self.failed = False  # whether any of those is an error
+        #: errors and warnings past MAX_DIAGNOSTICS, counted only
+        self.unshown_errors = 0
+        self.unshown_warnings = 0
         self.total_source_bytes = 0
         #: the sources and events checked as the events file was read (see take_event)
         self.streamed_sources: dict[str, tuple[Source, Node]] | None = None
@@ -330,8 +348,7 @@ class _Checker:
 
     def add(self, diagnostic: Diagnostic) -> None:
         if self.full:
-            self.unshown += 1
-            self.failed = self.failed or diagnostic.is_error
+            self.count_unshown(diagnostic.is_error)
             return
         self.diagnostics.append(diagnostic)
 
@@ -340,6 +357,13 @@ class _Checker:
         of a phase that takes ``share`` of the load, after ``before`` of it."""
         if self.progress is not None and not number % _PROGRESS_EVERY:
             self.progress(phase, before + share * number / total)
+
+    def count_unshown(self, is_error: bool) -> None:
+        """Count an error (or a warning) that is not shown."""
+        if is_error:
+            self.unshown_errors += 1
+        else:
+            self.unshown_warnings += 1
 
     @property
     def full(self) -> bool:
@@ -388,7 +412,7 @@ class _Checker:
         )
         events = self.events(root, fields.get("events"), sources)
         self.unused_sources(sources)
-        if self.failed or any(d.is_error for d in self.diagnostics):
+        if self.unshown_errors or any(d.is_error for d in self.diagnostics):
             return self.result(None)
         ordered = sorted(events, key=lambda e: e.date.sort_key())
         timeline = Timeline(
@@ -436,8 +460,7 @@ class _Checker:
     def forget_streamed(self) -> None:
         """Drop what checking the events read so far said and kept."""
         self.diagnostics.clear()
-        self.unshown = 0
-        self.failed = False
+        self.unshown_errors = self.unshown_warnings = 0
         self.source_paths.clear()
         self.read_texts.clear()
         self.streamed_events.clear()
@@ -449,20 +472,23 @@ class _Checker:
         unshown = self.diagnostics[MAX_DIAGNOSTICS:]
         if unshown:
             del self.diagnostics[MAX_DIAGNOSTICS:]
-            self.unshown += len(unshown)
-            self.failed = self.failed or any(d.is_error for d in unshown)
+            for diagnostic in unshown:
+                self.count_unshown(diagnostic.is_error)
 
     def result(self, timeline: Timeline | None) -> LoadResult:
         self.diagnostics.sort(key=lambda d: (d.line or 0, d.column or 0))
-        if self.unshown:
+        unshown = self.unshown_errors + self.unshown_warnings
+        if unshown:
             self.diagnostics.append(
-                Diagnostic(self.name, None, None, f"{self.unshown:,} more problems are not"
+                Diagnostic(self.name, None, None, f"{unshown:,} more problems are not"
                            f" shown (only the first {MAX_DIAGNOSTICS:,} are); fix these and"
-                           " run again", Severity.ERROR if self.failed else Severity.WARNING)
+                           " run again",
+                           Severity.ERROR if self.unshown_errors else Severity.WARNING)
             )
         stamps = {str(path): text.stamp for path, text in self.read_texts.items()}
         return LoadResult(
-            timeline, tuple(self.diagnostics), tuple(self.source_paths), stamps=stamps
+            timeline, tuple(self.diagnostics), tuple(self.source_paths), stamps=stamps,
+            unshown=(self.unshown_errors, self.unshown_warnings),
         )
 
     # -- generic field checks ------------------------------------------------
@@ -472,8 +498,7 @@ class _Checker:
         pairs: dict[str, Pair] = node.value  # type: ignore[assignment]
         for key, pair in pairs.items():
             if key not in known and self.full:
-                self.unshown += 1
-                self.failed = True
+                self.count_unshown(True)
             elif key not in known:
                 hint = did_you_mean(key, known) or f" (known fields: {', '.join(known)})"
                 self.at(pair, f"unknown field '{excerpt(key, 40)}' in {what}{hint}")

@@ -575,7 +575,7 @@ class CitelineApp(App[int]):
         self.last_diagnostics = result.diagnostics
         self.main_screen.show_diagnostics(result.diagnostics)
         if result.timeline is None:
-            errors = sum(1 for d in result.diagnostics if d.is_error)
+            errors = result.counts[0]
             self.notify(
                 f"The timeline has {errors} error{'s' if errors != 1 else ''}; still showing"
                 " the last good version.",
