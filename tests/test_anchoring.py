@@ -103,6 +103,26 @@ class TestMatching:
         result = find(source, "target words here...")
         assert spanned(source, result) == "target words here…"
 
+    def test_a_dot_is_not_part_of_an_ellipsis(self) -> None:
+        source = "He ran… away."
+        for quote in ("ran.", ". away", "ran..", ".. away", "ran. away"):
+            assert isinstance(find(source, quote), NotFound), quote
+        assert spanned(source, find(source, "ran...")) == "ran…"
+        assert spanned(source, find(source, "… away")) == "… away"
+
+    def test_dots_next_to_an_ellipsis_match_whole_characters_only(self) -> None:
+        source = "a.…b"
+        assert isinstance(find(source, "a..."), NotFound)  # a full stop and two thirds of …
+        assert spanned(source, find(source, "a.…")) == "a.…"
+        assert spanned(source, find(source, "a....")) == "a.…"
+        assert spanned(source, find(source, "….b")) == ".…b"  # four dots, either way round
+        source = "so… . then"
+        assert spanned(source, find(source, ". then")) == ". then"
+
+    def test_a_lone_dot_is_found_at_the_full_stop_only(self) -> None:
+        source = "He ran… away."
+        assert find(source, ".") == Match(12, 13)
+
     def test_case_sensitive(self) -> None:
         source = "Moscow and Beijing"
         assert isinstance(find(source, "moscow and beijing"), NotFound)
@@ -193,6 +213,16 @@ class TestDisambiguation:
         result = find(source, "China—Russia ties")
         assert isinstance(result, Ambiguous) and len(result.matches) == 2
 
+    def test_the_dots_of_one_ellipsis_are_not_several_places(self) -> None:
+        source = "He ran… away. Far… away."
+        result = find(source, ".")
+        assert isinstance(result, Ambiguous)
+        assert [m.start for m in result.matches] == [12, 23]
+        assert isinstance(find(source, ".."), NotFound)
+        result = find(source, "...")
+        assert isinstance(result, Ambiguous)
+        assert result.matches == (Match(6, 7), Match(17, 18))
+
     def test_overlapping_occurrences_count(self) -> None:
         result = find("aaa", "aa")
         assert isinstance(result, Ambiguous)
@@ -279,6 +309,34 @@ def test_unique_slices_anchor_back_whatever_the_block_size(
     assert canonical.canonical == CanonicalText(text).canonical
     assume(len(canonical.find_all(fold(quote))) == 1)
     assert anchor(canonical, quote) == Match(start, end)
+
+
+_DOTS = ".…ab '’"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=_DOTS, max_size=40),
+    quote=st.text(alphabet=_DOTS, min_size=1, max_size=6),
+    block=st.integers(1, 9),
+)
+def test_a_found_span_folds_to_the_quote_and_is_found_once(
+    text: str, quote: str, block: int
+) -> None:
+    """Whatever is found is whole characters of the source that fold to the quote:
+    never part of the dots one ``…`` stands for, and never one place twice."""
+    needle = fold(quote)
+    assume(needle)
+    saved = anchoring.BLOCK_CHARS
+    anchoring.BLOCK_CHARS = block
+    try:
+        canonical = CanonicalText(text)
+    finally:
+        anchoring.BLOCK_CHARS = saved
+    spans = [canonical.span(s, s + len(needle)) for s in canonical.find_all(needle)]
+    for span in spans:
+        assert fold(text[span.start : span.end]) == needle
+    assert [span.start for span in spans] == sorted({span.start for span in spans})
 
 
 @settings(max_examples=200, deadline=None)

@@ -192,7 +192,8 @@ class CanonicalText:
         return Match(start, end)
 
     def find_all(self, needle: str, limit: int | None = None) -> list[int]:
-        """Canonical offsets where ``needle`` starts (overlaps included).
+        """Canonical offsets where ``needle`` starts (overlaps included), but not
+        where it would start or end inside the expansion of one character.
 
         At most ``limit + 1`` (default ``MAX_OCCURRENCES + 1``): enough to tell
         that there are more than ``limit``.
@@ -201,11 +202,29 @@ class CanonicalText:
             limit = MAX_OCCURRENCES
         found: list[int] = []
         find = self.canonical.find
+        splits = self.splits
+        length = len(needle)
         position = find(needle)
         while position != -1 and len(found) <= limit:
-            found.append(position)
+            if not (splits(position) or splits(position + length)):
+                found.append(position)
             position = find(needle, position + 1)
         return found
+
+    def splits(self, canon_offset: int) -> bool:
+        """Whether ``canon_offset`` falls strictly inside the expansion of one
+        original character (between two of the dots a ``…`` stands for).
+
+        No match starts or ends there: ``.`` is not a third of ``…``. Only a
+        place between two dots is looked up, so this costs nothing on prose.
+        """
+        canonical = self.canonical
+        return (
+            0 < canon_offset < len(canonical)
+            and canonical[canon_offset] == "."
+            and canonical[canon_offset - 1] == "."
+            and self.to_original(canon_offset - 1) == self.to_original(canon_offset)
+        )
 
 
 def _edits_of(folded: str) -> list[tuple[int, int, int]]:
