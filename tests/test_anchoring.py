@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import pytest
 from hypothesis import assume, given, settings
@@ -122,6 +123,31 @@ class TestMatching:
     def test_a_lone_dot_is_found_at_the_full_stop_only(self) -> None:
         source = "He ran… away."
         assert find(source, ".") == Match(12, 13)
+
+    def test_a_quote_does_not_cut_off_a_combining_accent(self) -> None:
+        source = "Cafe\u0301 au lait"  # e and a combining acute: the source reads "Café"
+        for quote in ("Cafe", "\u0301 au"):
+            assert isinstance(find(source, quote), NotFound), quote
+        assert spanned(source, find(source, "Cafe\u0301")) == "Cafe\u0301"
+        assert spanned(source, find(source, "e\u0301 au")) == "e\u0301 au"
+        assert spanned(source, find(source, "au lait")) == "au lait"
+        source = "x \U0001f469\u200d\U0001f4bb y"  # a woman, a joiner, a laptop: one emoji
+        assert isinstance(find(source, "x \U0001f469"), NotFound)
+        assert spanned(source, find(source, "\U0001f469\u200d\U0001f4bb")) == source[2:5]
+
+    @pytest.mark.parametrize(
+        ("source", "quote"),
+        [
+            ("1\u20dd and 2", "1"),  # an enclosing mark (Me)
+            ("\u0915\u093f\u0924\u093e\u092c", "\u0915"),  # a spacing mark (Mc): कि
+            ("a \u2603\ufe0f b", "a \u2603"),  # a variation selector
+            ("x \U0001f469\u200d\U0001f4bb y", "x \U0001f469"),  # before a zero-width joiner
+            ("x \U0001f469\u200d\U0001f4bb y", "x \U0001f469\u200d"),  # ending with one
+            ("x \U0001f469\u200d\U0001f4bb y", "\U0001f4bb y"),  # after one
+        ],
+    )
+    def test_a_quote_does_not_split_a_joined_sequence(self, source: str, quote: str) -> None:
+        assert isinstance(find(source, quote), NotFound)
 
     def test_case_sensitive(self) -> None:
         source = "Moscow and Beijing"
@@ -250,6 +276,14 @@ class TestNotFound:
         assert "forbidden areas of cooperation" in near
         assert near.startswith("there are no")
 
+    def test_closest_text_keeps_its_accents(self) -> None:
+        source = "The Cafe\u0301 opened on the square."
+        result = find(source, "The Cafe opened")
+        assert isinstance(result, NotFound) and result.closest is not None
+        assert source[result.closest.start : result.closest.end].startswith("The Cafe\u0301")
+        assert anchoring._whole(source, Match(4, 8)) == Match(4, 9)
+        assert anchoring._whole(source, Match(8, 12)) == Match(7, 12)
+
     def test_nothing_close(self) -> None:
         result = find(self.SOURCE, "Completely unrelated sentence about volcanoes erupting")
         assert result == NotFound(None)
@@ -291,6 +325,22 @@ def test_a_unique_slice_anchors_back_to_itself(text: str, data: st.DataObject) -
     assert anchor(canonical, quote) == Match(start, end)
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ae\u0301\u20dd\u093f\ufe0f\u200d .…", min_size=1, max_size=30),
+       data=st.data())
+def test_a_slice_is_found_unless_it_cuts_a_combining_sequence(
+    text: str, data: st.DataObject
+) -> None:
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = text[start:end]
+    assume(not quote[0].isspace() and not quote[-1].isspace())
+    canonical = CanonicalText(text)
+    needle = fold(quote)
+    spans = [canonical.span(s, s + len(needle)) for s in canonical.find_all(needle)]
+    assert (Match(start, end) in spans) == (not _cuts_a_sequence(text, start, end))
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=_texts, block=st.integers(1, 9), data=st.data())
 def test_unique_slices_anchor_back_whatever_the_block_size(
@@ -311,7 +361,18 @@ def test_unique_slices_anchor_back_whatever_the_block_size(
     assert anchor(canonical, quote) == Match(start, end)
 
 
-_DOTS = ".…ab '’"
+_DOTS = ".…ab '’\u0301\u200d"
+
+
+def _cuts_a_sequence(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts or ends inside a combining sequence."""
+
+    def joins(char: str) -> bool:
+        return char == "\u200d" or unicodedata.category(char) in ("Mn", "Me", "Mc")
+
+    return (0 < start < len(text) and (joins(text[start]) or text[start - 1] == "\u200d")) or (
+        0 < end < len(text) and (joins(text[end]) or text[end - 1] == "\u200d")
+    )
 
 
 @settings(max_examples=500, deadline=None)
@@ -324,7 +385,8 @@ def test_a_found_span_folds_to_the_quote_and_is_found_once(
     text: str, quote: str, block: int
 ) -> None:
     """Whatever is found is whole characters of the source that fold to the quote:
-    never part of the dots one ``…`` stands for, and never one place twice."""
+    never part of the dots one ``…`` stands for, never a letter without its combining
+    mark, and never one place twice."""
     needle = fold(quote)
     assume(needle)
     saved = anchoring.BLOCK_CHARS
@@ -336,6 +398,7 @@ def test_a_found_span_folds_to_the_quote_and_is_found_once(
     spans = [canonical.span(s, s + len(needle)) for s in canonical.find_all(needle)]
     for span in spans:
         assert fold(text[span.start : span.end]) == needle
+        assert not _cuts_a_sequence(text, span.start, span.end)
     assert [span.start for span in spans] == sorted({span.start for span in spans})
 
 

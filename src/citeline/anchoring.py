@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from array import array
 from bisect import bisect_right
 from typing import NamedTuple
@@ -45,6 +46,8 @@ _NEAR_MISS_COMPARED = 8
 #: Words of a quote used to find candidate places, and hits kept per word.
 _NEAR_MISS_WORDS = 24
 _NEAR_MISS_HITS_PER_WORD = 64
+#: Characters a closest text is widened by, each way, to keep combining sequences whole.
+_WIDEN_AT_MOST = 32
 
 
 def _canon(folded: str) -> str:
@@ -202,14 +205,37 @@ class CanonicalText:
             limit = MAX_OCCURRENCES
         found: list[int] = []
         find = self.canonical.find
-        splits = self.splits
+        cuts = self.cuts
         length = len(needle)
         position = find(needle)
         while position != -1 and len(found) <= limit:
-            if not (splits(position) or splits(position + length)):
+            if not cuts(position, position + length):
                 found.append(position)
             position = find(needle, position + 1)
         return found
+
+    def cuts(self, start: int, end: int) -> bool:
+        """Whether the canonical span ``[start, end)`` would cut a character in two:
+        start or end among the dots of one ``…``, or split a combining sequence
+        (a mark that joins the character before it, or a zero-width joiner).
+
+        Only the characters at the two ends are looked at (a canonical character
+        there that is not a dot or a space is the original one).
+        """
+        canonical = self.canonical
+        if start > 0:
+            first = canonical[start]
+            if (first >= "\u0300" and _joins(first)) or canonical[start - 1] == _ZWJ:
+                return True
+            if first == "." and self.splits(start):
+                return True
+        if end < len(canonical):
+            after = canonical[end]
+            if (after >= "\u0300" and _joins(after)) or canonical[end - 1] == _ZWJ:
+                return True
+            if after == "." and self.splits(end):
+                return True
+        return False
 
     def splits(self, canon_offset: int) -> bool:
         """Whether ``canon_offset`` falls strictly inside the expansion of one
@@ -225,6 +251,17 @@ class CanonicalText:
             and canonical[canon_offset - 1] == "."
             and self.to_original(canon_offset - 1) == self.to_original(canon_offset)
         )
+
+
+_ZWJ = "\u200d"
+#: Unicode categories of the marks that join the character before them.
+_JOINING_CATEGORIES = frozenset(("Mn", "Me", "Mc"))
+
+
+def _joins(char: str) -> bool:
+    """Whether ``char`` belongs with the character before it: a combining mark
+    (``Mn``, ``Me``, ``Mc``, variation selectors among them) or a zero-width joiner."""
+    return char == _ZWJ or unicodedata.category(char) in _JOINING_CATEGORIES
 
 
 def _edits_of(folded: str) -> list[tuple[int, int, int]]:
@@ -345,7 +382,24 @@ def closest_span(text: CanonicalText, needle: str) -> Match | None:
     _, start, length = best
     if len(needle) > len(head):  # the span a long needle would cover from there
         length = len(needle)
-    return text.span(start, min(start + length, len(haystack)))
+    return _whole(text.original, text.span(start, min(start + length, len(haystack))))
+
+
+def _whole(original: str, span: Match) -> Match:
+    """``span`` widened to whole combining sequences (at most a few characters each
+    way), so the closest text shown is never a letter without its accent."""
+    start, end = span
+    for _ in range(_WIDEN_AT_MOST):
+        if start > 0 and (_joins(original[start]) or original[start - 1] == _ZWJ):
+            start -= 1
+        else:
+            break
+    for _ in range(_WIDEN_AT_MOST):
+        if end < len(original) and (_joins(original[end]) or original[end - 1] == _ZWJ):
+            end += 1
+        else:
+            break
+    return Match(start, end)
 
 
 def _candidate_starts(haystack: str, needle: str) -> list[int]:
