@@ -249,6 +249,16 @@ class TestDisambiguation:
         assert isinstance(result, Ambiguous)
         assert result.matches == (Match(6, 7), Match(17, 18))
 
+    def test_a_quote_turned_down_at_many_places_is_still_found(self) -> None:
+        source = "…" * 200 + " THE END." + " e\u0301" * 200 + " e"
+        text = CanonicalText(source)
+        stop = source.index(".")
+        assert anchor(text, ".") == Match(stop, stop + 1)
+        assert text._marked is not None  # searched by the regular expression
+        assert anchor(text, "e") == Match(len(source) - 1, len(source))
+        result = anchor(text, "…")
+        assert isinstance(result, Ambiguous) and len(result.matches) == 200
+
     def test_overlapping_occurrences_count(self) -> None:
         result = find("aaa", "aa")
         assert isinstance(result, Ambiguous)
@@ -323,6 +333,37 @@ def test_a_unique_slice_anchors_back_to_itself(text: str, data: st.DataObject) -
     needle = fold(quote)
     assume(len(canonical.find_all(needle)) == 1)
     assert anchor(canonical, quote) == Match(start, end)
+
+
+_WHOLE = ".…ab e'\u0301\u20dd\u200d"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=_WHOLE, max_size=40),
+    quote=st.text(alphabet=_WHOLE, min_size=1, max_size=6),
+    data=st.data(),
+)
+def test_the_regular_expression_finds_what_the_loop_finds(
+    text: str, quote: str, data: st.DataObject
+) -> None:
+    if data.draw(st.booleans()):  # a slice of the text, to be found
+        start = data.draw(st.integers(0, max(0, len(text) - 1)))
+        quote = text[start : data.draw(st.integers(start, len(text)))] or quote
+    needle = fold(quote)
+    assume(needle)
+    canonical = CanonicalText(text)
+    saved = anchoring._CUT_CANDIDATES
+    anchoring._CUT_CANDIDATES = 10**9
+    try:
+        by_loop = canonical.find_all(needle)
+    finally:
+        anchoring._CUT_CANDIDATES = saved
+    assert canonical._find_all_whole(needle, anchoring.MAX_OCCURRENCES) == by_loop
+    assert canonical._marked is not None
+    assert canonical._marked.translate(dict.fromkeys(map(ord, anchoring._MARKS), ".")) == (
+        canonical.canonical
+    )
 
 
 @settings(max_examples=300, deadline=None)

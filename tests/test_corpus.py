@@ -582,6 +582,16 @@ GENERATED = [
         1,
         check=ambiguous_before_a_long_run,
     ),
+    Generated(  # each dot of each … a place turned down: one regular expression for all
+        "pathological-source-ellipses",
+        files(with_quote("."), **{"gazette.txt": "…" * 1_000_000 + "\nThe end.\n"}),
+        0,
+    ),
+    Generated(
+        "pathological-source-combining-marks",
+        files(with_quote("e"), **{"gazette.txt": "e\u0301" * 1_000_000 + "\ne\n"}),
+        0,
+    ),
     Generated(
         "many-quotes-not-found-in-a-big-source",
         files(many_events_with_missing_quotes(300), **{"gazette.txt": big_words(400_000, 1)}),

@@ -14,14 +14,21 @@ run is a block of its own); the canonical offset of each block is kept, and
 a canonical offset maps back by one bisection and a walk over the edits of
 its one block.
 
+A match is whole characters of the source: it never starts or ends among
+the dots one ``…`` stands for, nor inside a combining sequence (before a
+combining mark or around a zero-width joiner); only its two ends are looked at.
+
 Every search is bounded: at most ``MAX_OCCURRENCES`` occurrences are
-considered, and the search for the closest text to a quote that is not
-found looks at a bounded number of places.
+considered (and at most ``_CUT_CANDIDATES`` places that would cut a character
+in two turned down one by one, before one regular expression takes over), and
+the search for the closest text to a quote that is not found looks at a
+bounded number of places.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from array import array
@@ -50,16 +57,16 @@ _NEAR_MISS_HITS_PER_WORD = 64
 _WIDEN_AT_MOST = 32
 
 
-def _canon(folded: str) -> str:
+def _canon(folded: str, dots: str = "...") -> str:
     """Collapse space runs and expand ellipses in folded text (the edits of
-    :func:`_edits_of`)."""
+    :func:`_edits_of`); each ``…`` becomes ``dots``."""
     if "  " not in folded and "…" not in folded:
         return folded
     parts: list[str] = []
     kept_from = 0
     for start, end, width in _edits_of(folded):
         parts.append(folded[kept_from:start])
-        parts.append(" " if width == 1 else "...")
+        parts.append(" " if width == 1 else dots)
         kept_from = end
     parts.append(folded[kept_from:])
     return "".join(parts)
@@ -106,7 +113,9 @@ _BlockEdits = tuple[list[int], list[int], list[int], list[int]]
 class CanonicalText:
     """A source text folded for matching, with the way back to original offsets."""
 
-    __slots__ = ("_block_canon", "_block_edits", "_block_original", "canonical", "original")
+    __slots__ = (
+        "_block_canon", "_block_edits", "_block_original", "_marked", "canonical", "original"
+    )
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -135,6 +144,7 @@ class CanonicalText:
         self._block_original = block_original
         self._block_canon = block_canon
         self._block_edits: dict[int, _BlockEdits] = {}
+        self._marked: str | None = None
 
     def to_original(self, canon_offset: int) -> int:
         """Map a canonical character offset to the original text.
@@ -199,7 +209,10 @@ class CanonicalText:
         where it would start or end inside the expansion of one character.
 
         At most ``limit + 1`` (default ``MAX_OCCURRENCES + 1``): enough to tell
-        that there are more than ``limit``.
+        that there are more than ``limit``. A needle turned down at more than
+        ``_CUT_CANDIDATES`` places (``.`` in a run of ``…``, ``e`` before
+        accent after accent) is searched again by :meth:`_find_all_whole`, so
+        even then no place is looked at one by one in Python.
         """
         if limit is None:
             limit = MAX_OCCURRENCES
@@ -207,11 +220,29 @@ class CanonicalText:
         find = self.canonical.find
         cuts = self.cuts
         length = len(needle)
+        turned_down = 0
         position = find(needle)
         while position != -1 and len(found) <= limit:
             if not cuts(position, position + length):
                 found.append(position)
+            else:
+                turned_down += 1
+                if turned_down > _CUT_CANDIDATES:
+                    return self._find_all_whole(needle, limit)
             position = find(needle, position + 1)
+        return found
+
+    def _find_all_whole(self, needle: str, limit: int) -> list[int]:
+        """What :meth:`find_all` finds, found by one regular expression over the
+        canonical text with the three dots of each ``…`` marked apart."""
+        marked = self._marked
+        if marked is None:
+            marked = self._marked = _canon(fold_characters(self.original), _MARKS)
+        found: list[int] = []
+        for match in _whole_pattern(needle).finditer(marked):
+            found.append(match.start())
+            if len(found) > limit:
+                break
         return found
 
     def cuts(self, start: int, end: int) -> bool:
@@ -262,6 +293,49 @@ def _joins(char: str) -> bool:
     """Whether ``char`` belongs with the character before it: a combining mark
     (``Mn``, ``Me``, ``Mc``, variation selectors among them) or a zero-width joiner."""
     return char == _ZWJ or unicodedata.category(char) in _JOINING_CATEGORIES
+
+
+#: The three dots of one ``…`` in the marked text of :meth:`CanonicalText._find_all_whole`:
+#: lone surrogates, which no text decoded from UTF-8 holds.
+_MARKS = "\udc00\udc01\udc02"
+#: Places a needle may be turned down at before it is searched by a regular expression.
+_CUT_CANDIDATES = 64
+
+
+@functools.cache
+def _joining_class() -> str:
+    """A regular expression class of the characters :func:`_joins` (built once, on
+    first need: about a tenth of a second)."""
+    ranges: list[list[int]] = []
+    for code in range(0x300, 0x110000):
+        if unicodedata.category(chr(code)) in _JOINING_CATEGORIES:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1][1] = code
+            else:
+                ranges.append([code, code])
+    return "[" + _ZWJ + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
+
+
+def _whole_pattern(needle: str) -> re.Pattern[str]:
+    """Where ``needle`` starts in the marked text without cutting a character in two:
+    a dot at either end is no dot of a ``…`` but its first (start) or last (end),
+    one inside is any dot, and no combining sequence is split at the ends."""
+    any_dot = "." + _MARKS
+    last = len(needle) - 1
+    parts: list[str] = []
+    for index, char in enumerate(needle):
+        if char == ".":
+            dots = any_dot
+            if index == 0:
+                dots = dots.replace(_MARKS[1], "").replace(_MARKS[2], "")
+            if index == last:
+                dots = dots.replace(_MARKS[0], "").replace(_MARKS[1], "")
+            parts.append(f"[{dots}]")
+        else:
+            parts.append(re.escape(char))
+    before = r"\A" if _joins(needle[0]) else f"(?<!{_ZWJ})"
+    after = r"\Z" if needle[-1] == _ZWJ else f"(?!{_joining_class()})"
+    return re.compile(f"{before}(?={''.join(parts)}{after})")
 
 
 def _edits_of(folded: str) -> list[tuple[int, int, int]]:
