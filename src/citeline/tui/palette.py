@@ -1,4 +1,9 @@
-"""Command palette providers: "event: Go to…", "source: Open…", "export: …"."""
+"""Command palette providers: "event: Go to…", "source: Open…", "export: …".
+
+Titles and file names are data, never markup: every hit gets its prompt and its help
+line as :class:`~textual.content.Content` built from plain text (the palette reads a
+string as markup), and the fuzzy match is highlighted on that plain content.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
 
 from citeline.dates import format_date
 from citeline.sanitize import one_line
@@ -22,6 +29,20 @@ _EXPORT_NAMES = {
 }
 
 
+def _highlight(matcher: Matcher, label: str) -> Content:
+    """``label`` as plain content, the letters the query matched styled as the palette's.
+
+    (``Matcher.highlight`` would read ``label`` as markup.)
+    """
+    content = Content(label)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, label)
+    if score:
+        for offset in offsets:
+            if not label[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
 class _CitelineProvider(Provider):
     @property
     def citeline(self) -> CitelineApp:
@@ -32,14 +53,22 @@ class _CitelineProvider(Provider):
 
     async def discover(self) -> Hits:
         for label, callback, help_text in self._entries()[:50]:
-            yield DiscoveryHit(label, callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(
+                Content(label), callback, text=label, help=Content(help_text)  # type: ignore[arg-type]
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for label, callback, help_text in self._entries():
             score = matcher.match(label)
             if score > 0:
-                yield Hit(score, matcher.highlight(label), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(
+                    score,
+                    _highlight(matcher, label),
+                    callback,  # type: ignore[arg-type]
+                    text=label,
+                    help=Content(help_text),  # type: ignore[arg-type]
+                )
 
 
 class EventCommands(_CitelineProvider):
@@ -51,7 +80,7 @@ class EventCommands(_CitelineProvider):
             (
                 f"event: Go to {one_line(event.title)}",
                 partial(app.go_to_event, event.id),
-                f"{format_date(event.date)} · {event.id}",
+                one_line(f"{format_date(event.date)} · {event.id}"),
             )
             for event in app.timeline.events
         ]
@@ -66,7 +95,7 @@ class SourceCommands(_CitelineProvider):
             (
                 f"source: Open {one_line(source.title)}",
                 partial(app.open_source, source.id),
-                source.file,
+                one_line(source.file),
             )
             for source in app.timeline.sources
         ]
@@ -81,7 +110,7 @@ class ExportCommands(_CitelineProvider):
             (
                 f"export: Export… {name}",
                 partial(app.export, fmt),
-                f"write {app.export_path(fmt)}",
+                one_line(f"write {app.export_path(fmt)}"),
             )
             for fmt, name in _EXPORT_NAMES.items()
         ]
