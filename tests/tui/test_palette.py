@@ -1,4 +1,5 @@
-"""The command palette: data in its entries is shown literally, never read as markup."""
+"""The command palette: data in its entries is shown literally, never read as markup;
+no Textual command that does not work with these screens."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from textual.command import CommandList, CommandPalette
 
 from citeline.loader import load_timeline
 from citeline.tui.app import CitelineApp, make_app
+from citeline.tui.screens.source_screen import SourceScreen
 from tests.tui.flow_timeline import selected_id
 from tests.tui.screen_text import screen_text
 
@@ -155,3 +157,31 @@ async def test_a_typed_search_shows_a_source_file_literally(hostile_app: Citelin
         text = screen_text(app)
         assert "source: Open [bold]Source[/] S" in text
         assert "src/[link=x]a.txt" in text
+
+
+async def _titles(pilot) -> list[str]:  # type: ignore[no-untyped-def]
+    """The first lines of the palette's entries, once it lists its own commands."""
+    await _palette_lists(pilot, "Theme", "Quit")
+    return [prompt.plain.split("\n")[0] for prompt in _prompts(pilot.app)]
+
+
+async def test_the_palette_offers_no_maximize(hostile_app: CitelineApp) -> None:
+    app = hostile_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.focused is not None and app.focused.allow_maximize
+        await pilot.press("ctrl+p")
+        titles = await _titles(pilot)
+        assert "Maximize" not in titles and "Minimize" not in titles
+        await pilot.press(*"maximize")
+        await pilot.pause(0.5)
+        assert "Maximize" not in [prompt.plain.split("\n")[0] for prompt in _prompts(app)]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("enter", "enter")  # the first passage, in the source viewer
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        await pilot.press("ctrl+p")
+        titles = await _titles(pilot)
+        assert "Maximize" not in titles and "Minimize" not in titles
+        assert "Theme" in titles and "Quit" in titles

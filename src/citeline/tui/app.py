@@ -9,12 +9,12 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from textual import events, on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.css.query import NoMatches
 from textual.geometry import Size
 from textual.screen import Screen
@@ -44,6 +44,10 @@ VIEWER_IDLE = 0.3
 #: each of those waited up to 5 ms: the first frame reached the terminal 14 ms after
 #: it was drawn, against 2 ms with this.
 SWITCH_INTERVAL = 0.0005
+#: Textual's palette commands left out: maximizing the focused widget blanks the whole
+#: screen (each screen lays out its widgets in a grid of its own); none maximized, none
+#: to minimize.
+DROPPED_SYSTEM_COMMANDS = frozenset({"Maximize", "Minimize"})
 #: The loading screen's styles (see ``CitelineApp.CSS_PATH``).
 LOADING_STYLES = "styles/loading.tcss"
 #: The modules of the screens opened later, imported just after the first frame (the
@@ -135,6 +139,12 @@ class CitelineApp(App[int]):
             return super().run(*args, **kwargs)
         finally:
             sys.setswitchinterval(interval)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's palette commands, less those that do not work with these screens."""
+        for command in super().get_system_commands(screen):
+            if command.title not in DROPPED_SYSTEM_COMMANDS:
+                yield command
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.MouseEvent)):
