@@ -158,7 +158,10 @@ class Source:
 
     @property
     def line_count(self) -> int:
-        return len(self.line_starts)
+        """How many lines ``text`` has: a final newline ends the last line, it starts none
+        (as ``wc -l`` and editors count); an empty text has none."""
+        starts = self.line_starts
+        return len(starts) - (starts[-1] == len(self.text))
 
     @classmethod
     def reading_text_later(cls, read_text: Callable[[], str], **fields: Any) -> Source:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from itertools import product
+from pathlib import Path
 
+import pytest
 from rich.cells import cell_len, split_graphemes
 
+from citeline.loader import load_timeline
 from citeline.model import Timeline
 from citeline.tui.messages import PassageFocused
 from citeline.tui.screens.source_screen import SourceScreen
@@ -32,11 +35,17 @@ def _units(line: str) -> tuple[list[int], list[int]]:
     return [span[0] for span in spans] + [len(line)], [span[2] for span in spans]
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of ``text``: a final newline ends the last one, it starts none."""
+    lines = text.split("\n")
+    return lines[:-1] if len(lines) > 1 and not lines[-1] else lines
+
+
 def reference_rows(text: str, width: int) -> list[tuple[int, int]]:
     """A slow, plain greedy wrap with the same rules, grapheme by grapheme."""
     rows: list[tuple[int, int]] = []
     base = 0
-    for line in text.split("\n"):
+    for line in _lines(text):
         bounds, widths = _units(line)
         count = len(widths)
         if not count:
@@ -77,7 +86,7 @@ def check_wrap(text: str, width: int) -> None:
     # The rows of each line partition it, on grapheme boundaries.
     base = 0
     row = 0
-    for number, line in enumerate(text.split("\n"), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         bounds, _ = _units(line)
         assert wrap.first_row_of_line(number) == row
         pieces = []
@@ -413,3 +422,42 @@ async def test_highlight_lands_on_wide_characters_across_rows() -> None:
                 break
             cells += cell_len(seg.text)
         assert cells == view.text_left + first_col
+
+
+FOUR_LINES = "Line one.\nLine two.\nLine three.\nLine four."
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "header"),
+    [
+        (FOUR_LINES + "\n", 4, "· 4 lines ·"),  # a final newline ends line 4, starts no 5th
+        (FOUR_LINES, 4, "· 4 lines ·"),
+        ("One line only.\n", 1, "· 1 line ·"),
+        ("\n", 1, "· 1 line ·"),
+        ("", 0, "· 0 lines ·"),
+    ],
+)
+async def test_the_viewer_counts_and_numbers_the_lines_of_the_file(
+    tmp_path: Path, text: str, count: int, header: str
+) -> None:
+    (tmp_path / "doc.txt").write_text(text, encoding="utf-8", newline="")
+    (tmp_path / "other.txt").write_text("Cited words.\n", encoding="utf-8")
+    (tmp_path / "events.yaml").write_text(
+        "title: t\nsources:\n"
+        "  - {id: doc, file: doc.txt, title: Doc}\n"
+        "  - {id: other, file: other.txt, title: Other}\n"
+        "events:\n  - id: ev\n    title: Ev\n    date: '2020'\n    summary: s\n"
+        "    passages:\n      - {source: other, quote: Cited words.}\n",
+        encoding="utf-8",
+    )
+    timeline = load_timeline(tmp_path / "events.yaml")
+    assert timeline.source("doc").line_count == count
+    app = _host(timeline, "doc")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert header in "\n".join(screen_lines(app)[:3])
+        view = app.screen.query_one(SourceText)
+        gutter = [view.render_line(y).text[: view.text_left - 2] for y in range(view.size.height)]
+        numbers = [cell.strip() for cell in gutter if cell.strip()]
+        assert numbers == [str(n) for n in range(1, count + 1)]
+        assert view.virtual_size.height == max(count, 1)  # no empty row after the last line

@@ -17,11 +17,13 @@ class SoftWrap:
 
     Each source line (split on ``\\n``) becomes one or more rows; the rows of
     a line partition it with no gaps, so every character offset falls in
-    exactly one row. A row is cut after the last space that fits (the spaces
-    at a cut stay at the end of the row they follow, past the width, where
-    the renderer crops them), or before/after a wide character, or, when a
-    word is longer than the width, inside the word. A grapheme is never cut,
-    and a row holds at least one, even if it is wider than ``width``.
+    exactly one row. A final newline ends the last line and starts none (an
+    empty text is one empty line, so that every offset still has its row).
+    A row is cut after the last space that fits (the spaces at a cut stay at
+    the end of the row they follow, past the width, where the renderer crops
+    them), or before/after a wide character, or, when a word is longer than
+    the width, inside the word. A grapheme is never cut, and a row holds at
+    least one, even if it is wider than ``width``.
     """
 
     __slots__ = ("_ends", "_line_rows", "_starts", "text", "width")
@@ -39,8 +41,8 @@ class SoftWrap:
             end = len(text) if newline == -1 else newline
             self._line_rows.append(len(self._starts))
             self._wrap_line(start, end)
-            if newline == -1:
-                break
+            if newline == -1 or newline + 1 == len(text):
+                break  # a final newline ends the last line: no empty line after it
             start = newline + 1
 
     # -- building ----------------------------------------------------------------

@@ -431,7 +431,8 @@ class SourceText(RowView, can_focus=True, inherit_bindings=False):
         in_focus = focused is not None and (
             (focused.start < end and focused.end > start) or focused.start == start == focused.end
         )
-        number = str(wrap.line_of_row(row)) if wrap.is_line_start(row) else ""
+        # (an empty text has one empty row, and no line to number)
+        number = str(wrap.line_of_row(row)) if self._text and wrap.is_line_start(row) else ""
         segments = [
             Segment(" " * margin + " " + number.rjust(gutter - 3), styles.gutter),
             Segment(FOCUS_BAR if in_focus else " ", styles.bar if in_focus else styles.gutter),
