@@ -5,7 +5,9 @@ Control characters and escape sequences in them would reach the terminal
 as commands (colours, screen clears, window-title or clipboard writes), so
 they are replaced by visible placeholders: C0 controls by their Unicode
 "control pictures" (``ESC`` becomes ``␛``), ``DEL`` by ``␡``, C1 controls
-and bidirectional overrides by ``�``.
+and bidirectional overrides by ``�``. The Unicode line and paragraph
+separators, which a terminal may draw as nothing or as a line break of its
+own, become spaces.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ _VISIBLE = {c: chr(0x2400 + c) for c in range(0x20)}
 _VISIBLE[0x7F] = "␡"
 _VISIBLE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
 _VISIBLE.update({c: "\ufffd" for c in _BIDI_CONTROLS})
+_VISIBLE.update({0x2028: " ", 0x2029: " "})
 
 #: For multi-line text: newlines stay, a tab becomes one space (offsets keep).
 _MULTI_LINE = str.maketrans({**_VISIBLE, 0x0A: "\n", 0x09: " "})
