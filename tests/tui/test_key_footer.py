@@ -81,6 +81,11 @@ async def test_the_palette_key_stays_at_the_right_edge(flow_dir: Path) -> None: 
         line = screen_lines(app)[-1]
         assert len(line) == 80
         assert line.rstrip().endswith("▏^p Palette")
+        # only whole keys: what does not fit is left out, not cut off in a word
+        left = line[: line.index("▏")].strip()
+        assert left.endswith("/ Search")
+        shown = [key for key in footer_of(app).keys if f"{key.display} {key.description}" in left]
+        assert left == "  ".join(f"{key.display} {key.description}" for key in shown)
         await pilot.click(KeyFooter, offset=(line.index("^p") + 1, 0))
         await pilot.pause()
         assert type(app.screen).__name__ == "CommandPalette"

@@ -212,7 +212,8 @@ class KeyFooter(Widget, can_focus=False):
         return strip
 
     def _draw(self, width: int) -> Strip:
-        """The keys from the left, the palette's at the right edge, cropped to ``width``."""
+        """The keys from the left, the palette's at the right edge, in ``width``: only
+        the keys that fit whole are drawn (never a description cut off in a word)."""
         base = self.rich_style
         component = self.get_component_rich_style
         styles = (
@@ -240,7 +241,8 @@ class KeyFooter(Widget, can_focus=False):
             if self.compact:
                 segments.append(Segment(" ", base))
             length = Segment.get_line_length(segments)
-            if x >= room:
+            # (a compact key's trailing space may fall off the edge)
+            if x + length - self.compact > room:
                 break
             spans.append((x, min(x + length, room), index))
             left.extend(segments)
