@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -15,7 +16,7 @@ from citeline.search import SearchIndex, terms_of
 
 WORDS = (
     "harbour", "Harbor", "STRASSE", "straße", "budget", "council", "spring", "ß", "x",
-    "Xi’s", "xi's", "2022–2023", "2022-2023",
+    "Xi’s", "xi's", "2022–2023", "2022-2023", "Café", "Cafe\u0301", "É",
 )
 
 
@@ -40,14 +41,14 @@ def _naive(timeline: Timeline, query: str) -> list[int]:
     for i, event in enumerate(timeline.events):
         fields = [event.id, event.title, event.summary, event.place or "", *event.participants,
                   *event.tags, *(p.text for p in event.passages)]
-        hay = fold_punctuation("\n".join(fields).casefold())
+        hay = unicodedata.normalize("NFC", fold_punctuation("\n".join(fields).casefold()))
         if all(term in hay for term in terms):
             hits.append(i)
     return hits
 
 
 QUERIES = st.lists(
-    st.text(alphabet="harbostegucn ßSTRAxi’'s20–-", min_size=0, max_size=12),
+    st.text(alphabet="harbostegucn ßSTRAxi’'s20–-Caféé\u0301É", min_size=0, max_size=12),
     min_size=1,
     max_size=8,
 )
@@ -110,6 +111,21 @@ def test_quotes_and_dashes_match_their_plain_forms_either_way() -> None:
     assert index.search("2022—2023") == [2]  # (an em dash for the en dash)
     assert index.search("don’t") == [3]
     assert index.search("'") == [0, 3]
+
+
+def test_an_accent_matches_either_way_it_is_written() -> None:
+    """``é`` typed as one character finds ``e`` and a combining acute, and back."""
+    source = Source("s", "s.txt", Path("s.txt"), "Source", "text")
+    passage = Passage("s", "q", 0, 4, 1, 1, "text")
+    titles = ("Caf\u00e9 talks", "Cafe\u0301 summit", "Cafe plain")
+    timeline = Timeline("t", tuple(
+        Event(f"ev-{i}", title, parse_date("2020"), "summary", (passage,))
+        for i, title in enumerate(titles)
+    ), (source,))
+    index = SearchIndex(timeline)
+    assert index.search("caf\u00e9") == [0, 1]
+    assert index.search("CAFE\u0301") == [0, 1]
+    assert index.search("cafe") == [2]
 
 
 def test_built_in_slices_then_ready() -> None:

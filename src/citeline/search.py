@@ -2,7 +2,9 @@
 
 Case-insensitive; every word of the query must appear somewhere in the event
 (in any field). Curly and straight quotes and apostrophes match each other, and
-so do dashes and hyphens, as they do in quotes (see :mod:`citeline.folding`).
+so do dashes and hyphens, as they do in quotes (see :mod:`citeline.folding`);
+an accented letter typed as one character matches the letter followed by a
+combining accent, and the other way round (both are composed, NFC).
 The index is one folded string per event, so a query is a few substring tests
 per event and stays linear in the size of the timeline. Folding also keeps
 most of those strings one byte a character where they would take two (one
@@ -22,6 +24,7 @@ call; nothing is ever built twice).
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections.abc import Iterator
 
 from citeline.folding import fold_punctuation
@@ -29,8 +32,10 @@ from citeline.model import Event, Timeline
 
 
 def search_form(text: str) -> str:
-    """``text`` as search compares it: case folded, and its quotes and dashes folded."""
-    return fold_punctuation(text.casefold())
+    """``text`` as search compares it: case folded, its quotes and dashes folded, and
+    composed (NFC: an accent written after its letter is the accented letter)."""
+    folded = fold_punctuation(text.casefold())
+    return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
 
 
 def terms_of(query: str) -> tuple[str, ...]:
