@@ -35,6 +35,7 @@ from citeline.model import EventDate, PartialDate, Precision
         ("March 20, 2023", PartialDate(2023, 3, 20), Precision.DAY),
         ("20th March 2023", PartialDate(2023, 3, 20), Precision.DAY),
         ("1st of March 2023", PartialDate(2023, 3, 1), Precision.DAY),
+        ("March of 2023", PartialDate(2023, 3), Precision.MONTH),
         ("Sept 2023", PartialDate(2023, 9), Precision.MONTH),
         ("Mar. 2023", PartialDate(2023, 3), Precision.MONTH),
         ("4 Feb. 2022", PartialDate(2022, 2, 4), Precision.DAY),
@@ -158,6 +159,10 @@ def _error(raw: str) -> DateError:
         ("sometime in March 2023", ["unrecognised word 'sometime'"], 0),
         ("March 2023 at 5", ["unrecognised word 'at'"], 11),
         ("June 2023 UTC", ["unrecognised word 'UTC'"], 10),
+        # 'of' joins a day or a month to what follows ('4th of June', 'June of 2022')
+        ("June 2022 of", ["'of' here says nothing of the date; remove it"], 10),
+        ("Jun 2022 of 5", ["'of' here says nothing"], 9),
+        ("of June 2022", ["'of' here says nothing"], 0),
         ("20 March", ["no 4-digit year", "'20 March 2023'"], 8),
         ("March", ["no 4-digit year"], 5),
         ("March 23", ["no 4-digit year"], 8),

@@ -430,6 +430,9 @@ def _scan_word(word: str, fields: _Fields, at: int) -> None:
         )
     elif word.lower() != "of":
         raise DateError(f"unrecognised word '{word}' in a date; {EXPECTED}", at)
+    elif fields.year is not None or (fields.day is None and fields.month is None):
+        # ('4th of June 2022', 'June of 2022': after a day or a month, before the year)
+        raise DateError(f"'{word}' here says nothing of the date; remove it", at)
 
 
 def _scan_number(digits: str, ordinal: str | None, fields: _Fields, at: int) -> None:
