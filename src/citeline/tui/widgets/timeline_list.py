@@ -236,6 +236,9 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
     def on_resize(self) -> None:
         self._line_cache.clear()
         self.virtual_size = Size(self.size.width, len(self._rows))
+        # shorter (a smaller terminal, the narrow layout, a panel shown): the cursor stays
+        # in view, scrolled to as a move scrolls to it
+        self._scroll_cursor_into_view()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
