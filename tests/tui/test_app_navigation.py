@@ -10,6 +10,7 @@ from citeline.tui.screens.coverage_screen import CoverageScreen
 from citeline.tui.screens.source_screen import SourceScreen
 from citeline.tui.screens.sources_screen import SourcesScreen
 from citeline.tui.widgets.citing_events import CitingEvents
+from citeline.tui.widgets.coverage_grid import CoverageGrid
 from citeline.tui.widgets.event_detail import PassageList
 from citeline.tui.widgets.timeline_list import TimelineList
 from tests.tui.flow_timeline import flow_dir, make_flow_app, selected_id  # noqa: F401
@@ -381,3 +382,58 @@ def test_the_lookups_are_built_with_the_collector_paused_then_frozen() -> None:
         gc.unfreeze()
         if not was_enabled:
             gc.disable()
+
+
+def _coverage_status(app) -> str:  # type: ignore[no-untyped-def]
+    return str(app.screen.query_one("#coverage-status").render())
+
+
+async def test_coverage_opens_on_the_selected_event(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("G", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        assert app.screen.grid.cursor == (3, 0)
+        assert "The storm" in _coverage_status(app)
+        assert any(line.startswith("›") and "The storm" in line
+                   for line in screen_text(app).splitlines())
+
+
+async def test_coverage_follows_the_brackets(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c", "l", "]")
+        await pilot.pause()
+        grid = app.screen.query_one(CoverageGrid)
+        assert grid.cursor == (1, 1) and selected_id(app) == "treaty"
+        assert "Treaty signed" in _coverage_status(app)
+        await pilot.press("j", "]")  # from the grid's row: markets, then the storm
+        await pilot.pause()
+        assert grid.cursor == (3, 1) and selected_id(app) == "storm"
+        await pilot.press("[")
+        await pilot.pause()
+        assert grid.cursor == (2, 1) and selected_id(app) == "markets"
+        assert "Markets fall" in _coverage_status(app)
+        await pilot.press("escape")  # back where the grid was opened from
+        await pilot.pause()
+        assert app.screen is app.main_screen
+
+
+async def test_coverage_keeps_its_cell_after_a_source(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c", "j", "l", "enter")  # treaty × source b
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        assert app.screen.grid.cursor == (1, 1)
+        assert "Treaty signed" in _coverage_status(app)
+        await pilot.press("escape", "escape")  # back where the grid was opened from
+        await pilot.pause()
+        assert app.screen is app.main_screen and selected_id(app) == "meeting"
+        await pilot.press("c")  # another visit: on the selected event's row, same column
+        await pilot.pause()
+        assert app.screen.grid.cursor == (0, 1)

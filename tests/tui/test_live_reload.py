@@ -161,3 +161,40 @@ async def test_a_notification_shows_above_the_search_field(flow_dir: Path) -> No
         search = app.main_screen.query_one(SearchBar)
         toasts = list(app.main_screen.query("Toast"))
         assert toasts and all(toast.region.bottom <= search.region.y for toast in toasts)
+
+
+async def test_the_kept_coverage_screen_shows_the_reloaded_timeline(flow_dir: Path) -> None:  # noqa: F811
+    from citeline.tui.screens.coverage_screen import CoverageScreen
+
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir, select="storm")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, CoverageScreen) and first.grid.cursor == (3, 0)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        events.write_text(
+            EVENTS + "  - id: extra\n    title: Extra\n    date: '2022'\n    summary: More.\n"
+            "    passages:\n      - source: b\n        quote: The markets fell\n",
+            encoding="utf-8",
+        )
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert not first.is_attached  # let go, with the old timeline
+        await pilot.press("G", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen) and app.screen is not first
+        assert app.screen.grid.cursor == (4, 0)
+        assert "Extra" in str(app.screen.query_one("#coverage-status").render())
+        shown = app.screen
+        events.write_text(EVENTS, encoding="utf-8")  # reloaded while the grid shows
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen) and app.screen is not shown
+        assert not shown.is_attached
+        assert len(app.screen.timeline.events) == 4
+        assert app.screen.grid.cursor == (3, 0)  # the extra event gone: the last one left

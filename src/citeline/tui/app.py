@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import App, SystemCommand
@@ -30,6 +30,9 @@ from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
 from citeline.tui.palette import EventCommands, ExportCommands, SourceCommands
 from citeline.tui.reload import Snapshot, snapshot, watched_paths
 from citeline.tui.screens.main_screen import MainScreen
+
+if TYPE_CHECKING:
+    from citeline.tui.screens.coverage_screen import CoverageScreen
 
 #: How often the files are checked for changes, in seconds.
 RELOAD_INTERVAL = 0.5
@@ -414,6 +417,13 @@ class CitelineApp(App[int]):
             if self.screen is not viewer:
                 self.push_screen(viewer)
             return
+        coverage = self._kept_coverage()
+        if place.view == "coverage" and top is coverage and coverage is not None:
+            # shown already: moved in place, never popped and pushed again in one go
+            if place.event_id is not None:
+                coverage.select_event(place.event_id)
+                self._select_quietly(place.event_id)
+            return
         self._pop_to_main()
         if place.event_id is not None:
             self.main_screen.select_event(place.event_id)
@@ -421,7 +431,10 @@ class CitelineApp(App[int]):
             self.main_screen.focus_timeline()
         elif place.view == "passages":
             self.main_screen.focus_passages(place.passage_index)
-        elif place.view in ("sources", "coverage", "help"):
+        elif place.view == "coverage":
+            # (the selected event: the place's, unless a reload took it away)
+            self.push_screen(self._coverage_screen(self._selected_id()))
+        elif place.view in ("sources", "help"):
             self.push_screen(self._make_screen(place.view))
 
     def _make_screen(self, view: str) -> Screen:
@@ -429,13 +442,40 @@ class CitelineApp(App[int]):
             from citeline.tui.screens.sources_screen import SourcesScreen
 
             return SourcesScreen(self.timeline)
-        if view == "coverage":
-            from citeline.tui.screens.coverage_screen import CoverageScreen
-
-            return CoverageScreen(self.timeline)
         from citeline.tui.screens.help_screen import HelpScreen
 
         return HelpScreen()
+
+    def _coverage_screen(self, event_id: str | None) -> CoverageScreen:
+        """The coverage screen with its cursor on ``event_id``'s row.
+
+        Made once per timeline, then kept (installed as ``"coverage"``): a
+        visit after another (back from a source opened in it) finds the
+        cursor where it was, in the same column.
+        """
+        from citeline.tui.screens.coverage_screen import CoverageScreen
+
+        kept = self._kept_coverage()
+        if kept is not None and kept.timeline is self.timeline:
+            if event_id is not None:
+                kept.select_event(event_id)
+            return kept
+        self._drop_coverage()
+        screen = CoverageScreen(self.timeline, event_id)
+        self.install_screen(screen, "coverage")
+        return screen
+
+    def _kept_coverage(self) -> CoverageScreen | None:
+        if not self.is_screen_installed("coverage"):
+            return None
+        return self.get_screen("coverage")  # type: ignore[return-value]
+
+    def _drop_coverage(self) -> None:
+        """Let the kept coverage screen go (with the timeline it holds), unless shown."""
+        kept = self._kept_coverage()
+        if kept is not None and kept not in self.screen_stack:
+            self.uninstall_screen("coverage")
+            kept.remove()
 
     def _pop_to_main(self) -> None:
         while len(self.screen_stack) > 1 and self.screen is not self.main_screen:
@@ -455,6 +495,10 @@ class CitelineApp(App[int]):
             if self.main_screen.passages_focused:
                 return Place("passages", selected, passage_index=self.main_screen.passage_index)
             return Place("timeline", selected)
+        coverage = self._kept_coverage()
+        if coverage is not None and self.screen is coverage:
+            event = coverage.grid.cursor_event  # (its row is that event's, to come back to)
+            return Place("coverage", event.id if event else selected)
         return self.history.current or Place("timeline", selected)
 
     def go_to_event(self, event_id: str) -> None:
@@ -482,10 +526,13 @@ class CitelineApp(App[int]):
         """``[``/``]``: the previous/next event from any screen."""
         from citeline.tui.screens.source_screen import SourceScreen
 
+        top = self.screen
+        coverage = self._kept_coverage()
+        if top is coverage and coverage is not None and coverage.grid.cursor_event is not None:
+            self._select_quietly(coverage.grid.cursor_event.id)  # (a step from the grid's row)
         event = self.main_screen.step_event(delta)
         if event is None:
             return
-        top = self.screen
         if isinstance(top, SourceScreen):
             if not top.follow_event(event.id):
                 passage = event.passages[0]
@@ -497,6 +544,9 @@ class CitelineApp(App[int]):
                 self.history.replace(
                     Place("source", event.id, top.source_id, current.passage_index)
                 )
+        elif top is coverage and coverage is not None:
+            coverage.select_event(event.id)
+            self.history.replace(Place("coverage", event.id))
         elif top is not self.main_screen:
             self.notify(f"Selected: {event.title}", timeout=2, markup=False)
         else:
@@ -604,7 +654,10 @@ class CitelineApp(App[int]):
             ):
                 place = Place("timeline", self._selected_id())
             self._pop_to_main()
+            self._drop_coverage()  # (made for the old timeline)
             self._apply(place)
+        else:
+            self._drop_coverage()
         self.notify(f"Reloaded: {len(result.timeline.events)} events.", timeout=2)
 
     # -- export ---------------------------------------------------------------------------------

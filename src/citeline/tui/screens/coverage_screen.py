@@ -25,13 +25,19 @@ class CoverageScreen(Screen[None]):
     CSS_PATH = "../styles/coverage.tcss"
     AUTO_FOCUS = "CoverageGrid"
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, event_id: str | None = None) -> None:
+        """``event_id``: the event whose row the cursor starts on (else the first)."""
         super().__init__()
         self._timeline = timeline
+        self._first_row = (timeline.index_of(event_id) if event_id is not None else None) or 0
+
+    @property
+    def timeline(self) -> Timeline:
+        return self._timeline
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="coverage-header", markup=False)
-        yield CoverageGrid(self._timeline, id="coverage-grid")
+        yield CoverageGrid(self._timeline, row=self._first_row, id="coverage-grid")
         yield Static(id="coverage-status", markup=False)
         yield KeyFooter()
 

@@ -127,6 +127,7 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self,
         timeline: Timeline,
         *,
+        row: int = 0,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -147,7 +148,7 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         most = max((len(cols) for cols in self._cited), default=0)
         self._count_width = max(3, len(str(most)))
         self._grid = GridLayout(self._date_width, 20, self._count_width, self._cell)
-        self._row = 0
+        self._row = max(0, min(row, len(self._events) - 1))
         self._column = 0
         self._cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(512)
 
