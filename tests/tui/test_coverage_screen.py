@@ -133,3 +133,19 @@ async def test_large_grid_renders_only_what_is_visible(capsys) -> None:
             f"\ncoverage 10k×1k: build+mount {built * 1000:.0f} ms; "
             + ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in timings.items())
         )
+
+
+async def test_header_counts_in_the_singular_for_one() -> None:
+    for events, sources, expected in (
+        (1, 1, "1 event × 1 source  "),
+        (2, 1, "2 events × 1 source  "),
+        (1, 2, "1 event × 2 sources  "),
+    ):
+        timeline = synthetic_timeline(events, sources, per_event=1)
+        app = ScreenHost(lambda timeline=timeline: CoverageScreen(timeline))
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.pause()
+            header = screen_lines(app)[0]
+            assert expected in header, header
+            single = "1 single-source event " if events == 1 else "2 single-source events "
+            assert single in header, header

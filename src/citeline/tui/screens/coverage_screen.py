@@ -62,7 +62,10 @@ class CoverageScreen(Screen[None]):
         single = sum(1 for event in timeline.events if len(event.source_ids) == 1)
         text = Text(end="")
         text.append("Coverage", style="bold")
-        text.append(f"  {len(timeline.events)} events × {len(timeline.sources)} sources")
+        events, sources = len(timeline.events), len(timeline.sources)
+        text.append(
+            f"  {events} event{'s' * (events != 1)} × {sources} source{'s' * (sources != 1)}"
+        )
         text.append(f"  {MARK} cited", style="dim")
         text.append(f" · {single} single-source event{'s' * (single != 1)} ({SINGLE_FLAG})")
         return text
