@@ -118,3 +118,42 @@ def test_the_least_line_count_never_exceeds_the_wrapped_count(lines: list[str], 
     text = Text("\n".join(lines))
     wrapped = len(text.wrap(Console(width=200), width))
     assert _least_lines([text], width) <= wrapped
+
+
+def _bundled_app():  # type: ignore[no-untyped-def]
+    from citeline.loader import load_timeline
+    from citeline.timeline_path import bundled_events
+    from citeline.tui.app import make_app
+
+    path = bundled_events()
+    return make_app(load_timeline(path), Path(path), watch=False)
+
+
+async def test_a_long_summary_is_shown_whole_and_the_keys_scroll_to_all_of_it() -> None:
+    app = _bundled_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jjjjjj")
+        await pilot.pause()
+        event = app.main_screen.selected_event
+        assert event.title == "Diplomatic boycott of the Beijing Winter Olympics"
+        # the pane shows the summary whole, not its first line in a box of its own
+        shown = " ".join(line.rstrip("▁▂▃▄▅▆▇█ ") for line in _pane_text(app))  # (no bar)
+        assert " ".join(event.summary.split()) in " ".join(shown.split())
+    app = _bundled_app()
+    async with app.run_test(size=(80, 16)) as pilot:  # a pane of 5 rows
+        await pilot.press(*"jjjjjj", "enter")
+        await pilot.pause()
+        passages = app.screen.query_one(PassageList)
+        assert app.focused is passages and passages.option_count == 1
+        seen = [_pane_text(app)]
+        for _ in range(30):  # down, a line at a time, to the end of the one passage
+            await pilot.press("j")
+            seen.append(_pane_text(app))
+        text = " ".join(" ".join(lines) for lines in seen)
+        for word in (*event.summary.split(), "Passages", "seeds/003_2f26fe01f4e81066.txt:2"):
+            assert word in text, word
+        assert "Diplomatic boycott" not in " ".join(seen[-1])  # scrolled down
+        for _ in range(30):  # and back up to the title
+            await pilot.press("k")
+        assert "Diplomatic boycott" in _pane_text(app)[0]
+        assert passages.highlighted == 0

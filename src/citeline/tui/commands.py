@@ -54,8 +54,10 @@ COMMANDS: tuple[Command, ...] = (
     _C("timeline.enter", "enter,l,right", "enter", "Passages",
        "Go into the selected event's passages", "Timeline", key_display="⏎"),
     # Passages in the detail pane
-    _C("passages.down", "j,down", "move(1)", "Down", "Next passage", "Passages", show=False),
-    _C("passages.up", "k,up", "move(-1)", "Up", "Previous passage", "Passages", show=False),
+    _C("passages.down", "j,down", "move(1)", "Down",
+       "Next passage (or a line down, while there is more to read)", "Passages", show=False),
+    _C("passages.up", "k,up", "move(-1)", "Up",
+       "Previous passage (or a line up, as far as the summary)", "Passages", show=False),
     _C("passages.open", "enter,l,right", "open", "Open",
        "Open the source viewer at this passage", "Passages", key_display="⏎"),
     # Anywhere

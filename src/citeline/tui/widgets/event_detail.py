@@ -1,11 +1,13 @@
 """The detail pane: one event's fields, then its passages, each with its source.
 
 The whole pane is one Line-API widget, :class:`PassageList`, that lays out
-its three parts itself: the fields (title, date, place, participants, tags,
-summary) at the top, scrolling on their own within at most half the pane;
-the "Passages (…)" heading; and the passages, a list with a highlight and
-its own scroll. Showing another event changes no widget's size or place, so
-it costs one repaint of this pane and no layout of the screen.
+its three parts itself, one under the other and scrolled as one: the fields
+(title, date, place, participants, tags, the whole summary), the
+"Passages (…)" heading, and the passages, a list with a highlight. The keys
+that move the highlight scroll the pane a line at a time while there is
+more to read of the passage they are on, or above the first one (the
+summary, however long). Showing another event changes no widget's size or
+place, so it costs one repaint of this pane and no layout of the screen.
 """
 
 from __future__ import annotations
@@ -31,31 +33,32 @@ from citeline.model import Event, Timeline
 from citeline.sanitize import one_line, visible
 from citeline.tui.commands import bindings
 
-#: Cells of the fields' scrollbar (the passages' is the widget's ``scrollbar-size-vertical``).
-FIELDS_SCROLLBAR = 1
 #: Cells of padding left and right of each passage.
 OPTION_PADDING = 1
 
 
 class _Layout(NamedTuple):
-    """Where everything is for one width and height (rows are widget rows)."""
+    """Where everything is for one width and height, in lines of the pane's content:
+    the fields, a blank line, the heading, the passages."""
 
     width: int
     height: int
     fields: list[Text]  # the wrapped field lines (a blank line follows them)
-    fields_rows: int  # rows the fields take on screen
-    fields_bar: bool  # whether the fields overflow (and show a scrollbar)
-    heading_row: int
-    passages_top: int  # first row of the passages area
-    passages_rows: int
+    heading_row: int  # the heading's line
+    passages_top: int  # the first passage's first line
     option_lines: list[list[Text]]  # the wrapped lines of each passage
     option_starts: list[int]  # first line of each passage in the passages' own lines
     line_count: int  # lines of all passages
-    passages_bar: int  # width of the passages' scrollbar (0: none)
+    bar: int  # width of the scrollbar (0: none, all the content fits)
 
     @property
-    def fields_content(self) -> int:
-        return len(self.fields) + 1
+    def content(self) -> int:
+        """Lines of the whole content."""
+        return self.passages_top + self.line_count
+
+    @property
+    def max_scroll(self) -> int:
+        return max(0, self.content - self.height)
 
     def option_at(self, line: int) -> int | None:
         """The passage that the passages' own ``line`` belongs to."""
@@ -128,8 +131,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._header = Text("No event selected.", style="italic")
         self._heading = Text("Passages", style="bold")
         self._options: list[Text] = []
-        self._fields_scroll = 0
-        self._passages_scroll = 0
+        self._scroll = 0  # the content's line at the pane's top
         self._hover: int | None = None
         self._layout: _Layout | None = None
         self._styles_key: tuple[Style, ...] | None = None  # the palette
@@ -166,8 +168,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
                 style="bold",
             )
             self._options = [_passage_text(event, i, timeline) for i in range(len(event.passages))]
-        self._fields_scroll = 0
-        self._passages_scroll = 0
+        self._scroll = 0
         self._hover = None
         self._layout = None
         self._lines.clear()
@@ -186,13 +187,26 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._repaint()
 
     def action_move(self, delta: int) -> None:
+        """The next (previous) passage; first a line down (up) while there is more to
+        read of the passage highlighted that way (above the first one: the fields)."""
         if not self._options:
             return
         current = self.highlighted
         if current is None:
             self.highlighted = 0 if delta > 0 else len(self._options) - 1
-        else:
-            self.highlighted = max(0, min(current + delta, len(self._options) - 1))
+            return
+        layout = self._current_layout()
+        if layout is not None:
+            top = layout.passages_top + layout.option_starts[current]
+            bottom = top + len(layout.option_lines[current])
+            if delta > 0:
+                more = bottom > self._scroll + layout.height
+            else:
+                more = top < self._scroll or (current == 0 and self._scroll > 0)
+            if more or not 0 <= current + delta < len(self._options):
+                self._scroll_by(delta)
+                return
+        self.highlighted = max(0, min(current + delta, len(self._options) - 1))
 
     def action_open(self) -> None:
         if self.highlighted is not None:
@@ -217,40 +231,30 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             self._repaint()
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        if self._scroll_under(event.y, max(1, int(self.app.scroll_sensitivity_y))):
+        if self._scroll_by(max(1, int(self.app.scroll_sensitivity_y))):
             event.stop()
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        if self._scroll_under(event.y, -max(1, int(self.app.scroll_sensitivity_y))):
+        if self._scroll_by(-max(1, int(self.app.scroll_sensitivity_y))):
             event.stop()
 
     def _option_under(self, y: int) -> int | None:
         layout = self._current_layout()
-        if layout is None or not layout.passages_top <= y < layout.height:
+        if layout is None or not 0 <= y < layout.height:
             return None
-        return layout.option_at(self._passages_scroll + y - layout.passages_top)
+        return layout.option_at(self._scroll + y - layout.passages_top)
 
-    def _scroll_under(self, y: int, delta: int) -> bool:
+    def _scroll_by(self, delta: int) -> bool:
+        """Scroll the content ``delta`` lines; whether it moved."""
         layout = self._current_layout()
         if layout is None:
             return False
-        if y < layout.fields_rows:
-            limit = max(0, layout.fields_content - layout.fields_rows)
-            scroll = max(0, min(self._fields_scroll + delta, limit))
-            if scroll == self._fields_scroll:
-                return False
-            self._fields_scroll = scroll
-            self._repaint()
-            return True
-        if y >= layout.passages_top:
-            limit = max(0, layout.line_count - layout.passages_rows)
-            scroll = max(0, min(self._passages_scroll + delta, limit))
-            if scroll == self._passages_scroll:
-                return False
-            self._passages_scroll = scroll
-            self._repaint()
-            return True
-        return False
+        scroll = max(0, min(self._scroll + delta, layout.max_scroll))
+        if scroll == self._scroll:
+            return False
+        self._scroll = scroll
+        self._repaint()
+        return True
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -278,33 +282,21 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         return layout
 
     def _make_layout(self, width: int, height: int) -> _Layout:
-        console = self.app.console
-        # the fields: at most half the pane, with a blank line under them
-        cap = max(1, height // 2)
+        # the scrollbar takes its cells only when the content overflows
         # (a wrap that surely overflows is skipped: the narrower one follows anyway)
-        fields_bar = _least_lines([self._header], width) + 1 > cap
-        if not fields_bar:
-            fields = list(self._header.wrap(console, width))
-            fields_bar = len(fields) + 1 > cap
-        if fields_bar:
-            fields = list(self._header.wrap(console, max(1, width - FIELDS_SCROLLBAR)))
-        fields_rows = min(len(fields) + 1, cap)
-        heading_row = fields_rows
-        passages_top = min(height, heading_row + 1)
-        passages_rows = height - passages_top
-        # the passages: the scrollbar takes its cells only when they overflow
         bar = max(0, self.styles.scrollbar_size_vertical)
         inner = max(1, width - 2 * OPTION_PADDING)
-        overflows = bool(bar) and _least_lines(self._options, inner) > passages_rows
+        overflows = bool(bar) and (
+            _least_lines([self._header], width) + 2 + _least_lines(self._options, inner) > height
+        )
         if not overflows:
-            option_lines = self._wrap_options(width)
-            count = sum(len(lines) for lines in option_lines)
-            overflows = count > passages_rows and bool(bar)
-        passages_bar = 0
+            fields, option_lines = self._wrap(width)
+            content = len(fields) + 2 + sum(len(lines) for lines in option_lines)
+            overflows = bool(bar) and content > height
+        scrollbar = 0
         if overflows:
-            passages_bar = min(bar, max(0, width - 1))
-            option_lines = self._wrap_options(width - passages_bar)
-            count = sum(len(lines) for lines in option_lines)
+            scrollbar = min(bar, max(0, width - 1))
+            fields, option_lines = self._wrap(width - scrollbar)
         starts: list[int] = []
         total = 0
         for lines in option_lines:
@@ -314,46 +306,41 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             width=width,
             height=height,
             fields=fields,
-            fields_rows=fields_rows,
-            fields_bar=fields_bar,
-            heading_row=heading_row,
-            passages_top=passages_top,
-            passages_rows=passages_rows,
+            heading_row=len(fields) + 1,
+            passages_top=len(fields) + 2,
             option_lines=option_lines,
             option_starts=starts,
             line_count=total,
-            passages_bar=passages_bar,
+            bar=scrollbar,
         )
 
-    def _wrap_options(self, width: int) -> list[list[Text]]:
+    def _wrap(self, width: int) -> tuple[list[Text], list[list[Text]]]:
+        """The fields' lines and each passage's, wrapped to fit ``width`` cells."""
         console = self.app.console
         inner = max(1, width - 2 * OPTION_PADDING)
-        return [list(option.wrap(console, inner)) for option in self._options]
+        return (
+            list(self._header.wrap(console, max(1, width))),
+            [list(option.wrap(console, inner)) for option in self._options],
+        )
 
     def _clamp_scrolls(self, layout: _Layout) -> None:
-        self._fields_scroll = max(
-            0, min(self._fields_scroll, layout.fields_content - layout.fields_rows)
-        )
-        self._passages_scroll = max(
-            0, min(self._passages_scroll, layout.line_count - layout.passages_rows)
-        )
-        self._scroll_to_highlight(layout)
+        self._scroll = max(0, min(self._scroll, layout.max_scroll))
 
     def _scroll_to_highlight(self, layout: _Layout | None = None) -> None:
-        """Scroll the passages so that the highlighted one is in view (its top, if tall)."""
+        """Scroll so that the highlighted passage is in view (its top, if tall)."""
         layout = layout or self._layout
         index = self.highlighted
         if layout is None or index is None or index >= len(layout.option_starts):
             return
-        top = layout.option_starts[index]
+        top = layout.passages_top + layout.option_starts[index]
         bottom = top + len(layout.option_lines[index])
-        rows = max(1, layout.passages_rows)
-        scroll = self._passages_scroll
+        rows = max(1, layout.height)
+        scroll = self._scroll
         if bottom > scroll + rows:
             scroll = bottom - rows
         if top < scroll:
             scroll = top
-        self._passages_scroll = max(0, min(scroll, max(0, layout.line_count - rows)))
+        self._scroll = max(0, min(scroll, layout.max_scroll))
 
     def _repaint(self) -> None:
         """Redraw the rows that changed (all of them when nothing is on screen yet)."""
@@ -410,20 +397,36 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         return [self._row(layout, palette, y) for y in range(height)]
 
     def _row(self, layout: _Layout, palette: tuple[Style, ...], y: int) -> Strip:
+        body = self._content_line(layout, palette, self._scroll + y)
+        if not layout.bar:
+            return body
+        bar = self._scrollbar_cell(y, layout.height, layout.content, self._scroll, layout.bar)
+        return Strip.join([body, bar])
+
+    def _content_line(self, layout: _Layout, palette: tuple[Style, ...], row: int) -> Strip:
+        """Line ``row`` of the content (fields, blank, heading, passages), as wide as
+        the pane less its scrollbar."""
         base, heading, option, highlighted, hover = palette
-        width = layout.width
-        if y < layout.fields_rows:
-            return self._fields_line(layout, y, base)
-        if y == layout.heading_row:
+        body_width = layout.width - layout.bar
+        if row < layout.heading_row:
+            key = ("fields", row)
+            strip = self._lines.get(key)
+            if strip is None:
+                if row < len(layout.fields):
+                    strip = self._text_strip(layout.fields[row], base, body_width)
+                else:
+                    strip = Strip.blank(body_width, base)
+                self._lines[key] = strip
+            return strip
+        if row == layout.heading_row:
             key = ("heading",)
             strip = self._lines.get(key)
             if strip is None:
-                strip = self._text_strip(self._heading, heading, width)
+                strip = self._text_strip(self._heading, heading, body_width)
                 self._lines[key] = strip
             return strip
-        line = self._passages_scroll + y - layout.passages_top
+        line = row - layout.passages_top
         index = layout.option_at(line)
-        body_width = width - layout.passages_bar
         if index is None:
             body = Strip.blank(body_width, option)
         else:
@@ -438,35 +441,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
                 text = layout.option_lines[index][line - layout.option_starts[index]]
                 body = self._text_strip(text, state, body_width, OPTION_PADDING)
                 self._lines[key] = body
-        if not layout.passages_bar:
-            return body
-        bar = self._scrollbar_cell(
-            y - layout.passages_top,
-            layout.passages_rows,
-            layout.line_count,
-            self._passages_scroll,
-            layout.passages_bar,
-        )
-        return Strip.join([body, bar])
-
-    def _fields_line(self, layout: _Layout, y: int, base: Style) -> Strip:
-        width = layout.width
-        line = self._fields_scroll + y
-        key = ("fields", line)
-        strip = self._lines.get(key)
-        if strip is None:
-            text_width = width - (FIELDS_SCROLLBAR if layout.fields_bar else 0)
-            if line < len(layout.fields):
-                strip = self._text_strip(layout.fields[line], base, text_width)
-            else:
-                strip = Strip.blank(text_width, base)
-            self._lines[key] = strip
-        if not layout.fields_bar:
-            return strip
-        bar = self._scrollbar_cell(
-            y, layout.fields_rows, layout.fields_content, self._fields_scroll, FIELDS_SCROLLBAR
-        )
-        return Strip.join([strip, bar])
+        return body
 
     def _text_strip(self, text: Text, style: Style, width: int, indent: int = 0) -> Strip:
         """One line of text, ``indent`` cells in, padded (or cropped) to ``width`` cells."""
