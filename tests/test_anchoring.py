@@ -319,16 +319,22 @@ _ALPHABET = "ab c.\n\t\u00a0…'’\"“-–—x"
 _texts = st.text(alphabet=_ALPHABET, min_size=1, max_size=80)
 
 
+def _draw_slice(text: str, data: st.DataObject) -> tuple[int, int, str]:
+    """A slice of ``text`` that starts and ends on a character that is not whitespace."""
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = text[start:end]
+    assume(not quote[0].isspace() and not quote[-1].isspace())
+    return start, end, quote
+
+
 @settings(max_examples=200, deadline=None)
 @given(text=_texts, data=st.data())
 def test_a_unique_slice_anchors_back_to_itself(text: str, data: st.DataObject) -> None:
     """For a slice of the source that starts and ends on a character that is not
     whitespace, and whose folded form occurs exactly once in the folded source,
     ``anchor`` returns a Match whose ``[start, end)`` is exactly that slice."""
-    start = data.draw(st.integers(0, len(text) - 1))
-    end = data.draw(st.integers(start + 1, len(text)))
-    quote = text[start:end]
-    assume(not quote[0].isspace() and not quote[-1].isspace())
+    start, end, quote = _draw_slice(text, data)
     canonical = CanonicalText(text)
     needle = fold(quote)
     assume(len(canonical.find_all(needle)) == 1)
@@ -372,14 +378,21 @@ def test_the_regular_expression_finds_what_the_loop_finds(
 def test_a_slice_is_found_unless_it_cuts_a_combining_sequence(
     text: str, data: st.DataObject
 ) -> None:
-    start = data.draw(st.integers(0, len(text) - 1))
-    end = data.draw(st.integers(start + 1, len(text)))
-    quote = text[start:end]
-    assume(not quote[0].isspace() and not quote[-1].isspace())
+    start, end, quote = _draw_slice(text, data)
     canonical = CanonicalText(text)
     needle = fold(quote)
     spans = [canonical.span(s, s + len(needle)) for s in canonical.find_all(needle)]
     assert (Match(start, end) in spans) == (not _cuts_a_sequence(text, start, end))
+
+
+def _canonical_in_blocks(text: str, block: int) -> CanonicalText:
+    """``text`` made canonical with blocks of ``block`` characters."""
+    saved = anchoring.BLOCK_CHARS
+    anchoring.BLOCK_CHARS = block
+    try:
+        return CanonicalText(text)
+    finally:
+        anchoring.BLOCK_CHARS = saved
 
 
 @settings(max_examples=200, deadline=None)
@@ -387,16 +400,8 @@ def test_a_slice_is_found_unless_it_cuts_a_combining_sequence(
 def test_unique_slices_anchor_back_whatever_the_block_size(
     text: str, block: int, data: st.DataObject
 ) -> None:
-    start = data.draw(st.integers(0, len(text) - 1))
-    end = data.draw(st.integers(start + 1, len(text)))
-    quote = text[start:end]
-    assume(not quote[0].isspace() and not quote[-1].isspace())
-    saved = anchoring.BLOCK_CHARS
-    anchoring.BLOCK_CHARS = block
-    try:
-        canonical = CanonicalText(text)
-    finally:
-        anchoring.BLOCK_CHARS = saved
+    start, end, quote = _draw_slice(text, data)
+    canonical = _canonical_in_blocks(text, block)
     assert canonical.canonical == CanonicalText(text).canonical
     assume(len(canonical.find_all(fold(quote))) == 1)
     assert anchor(canonical, quote) == Match(start, end)
@@ -430,12 +435,7 @@ def test_a_found_span_folds_to_the_quote_and_is_found_once(
     mark, and never one place twice."""
     needle = fold(quote)
     assume(needle)
-    saved = anchoring.BLOCK_CHARS
-    anchoring.BLOCK_CHARS = block
-    try:
-        canonical = CanonicalText(text)
-    finally:
-        anchoring.BLOCK_CHARS = saved
+    canonical = _canonical_in_blocks(text, block)
     spans = [canonical.span(s, s + len(needle)) for s in canonical.find_all(needle)]
     for span in spans:
         assert fold(text[span.start : span.end]) == needle
