@@ -256,6 +256,44 @@ class TestShow:
             "      note: By one vote.",
         ]
 
+    def test_chinese_is_wrapped_and_underlined_in_terminal_cells(self, tmp_path: Path) -> None:
+        # A Chinese character takes two cells: by characters, the summary came out as
+        # one line of 156 cells, and the underline half as wide as the title.
+        treaty = "中华人民共和国与俄罗斯联邦签署了协议。" * 5  # 95 characters, 190 cells
+        (tmp_path / "treaty.txt").write_text(treaty + "\n", encoding="utf-8")
+        make_timeline(tmp_path, f"""\
+            title: 条约
+            sources:
+              - id: treaty
+                file: treaty.txt
+                title: 条约文本
+            events:
+              - id: treaty
+                title: 中俄签署协议
+                date: "2001-07-16"
+                summary: {treaty}
+                passages:
+                  - source: treaty
+                    quote: {treaty}
+              - id: long-title
+                title: {treaty}
+                date: "2001-07-17"
+                summary: S
+                passages:
+                  - source: treaty
+                    quote: {treaty}
+            """)
+        result = citeline("show", "treaty", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        lines = result.stdout.splitlines()
+        assert lines[:2] == ["中俄签署协议", "=" * 12]
+        assert lines[4:7] == [treaty[:39], treaty[39:78], treaty[78:]]  # 78, 78 and 34 cells
+        assert lines[-3:] == [  # 6 cells of indent and 66 of the quote: 33 characters
+            f"      {treaty[:33]}", f"      {treaty[33:66]}", f"      {treaty[66:]}"
+        ]
+        titled = citeline("show", "long-title", cwd=tmp_path).stdout.splitlines()
+        assert titled[:2] == [treaty, "=" * 78]
+
     def test_json_is_one_event_of_the_list(self, tmp_path: Path) -> None:
         make_timeline(tmp_path)
         result = citeline("show", "council-vote", "--format", "json", cwd=tmp_path)

@@ -9,7 +9,6 @@ import errno
 import io
 import os
 import sys
-import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -281,27 +280,29 @@ def _unknown_event_message(timeline: Timeline, event_id: str) -> str:
 
 
 def render_event_text(event: Event, timeline: Timeline) -> str:
-    """An event as plain text for the terminal: every field, every passage."""
+    """An event as plain text for the terminal: every field, every passage, wrapped
+    in terminal cells (a Chinese character takes two)."""
+    from citeline.cell_wrap import cell_width, wrap
     from citeline.dates import format_date
 
-    lines = [one_line(event.title), "=" * min(len(event.title), 78)]
+    heading = one_line(event.title)
+    lines = [heading, "=" * min(cell_width(heading), 78)]
     when = format_date(event.date)
     lines.append(f"{when} · {one_line(event.place)}" if event.place else when)
     if event.participants:
         lines.append("Participants: " + ", ".join(one_line(p) for p in event.participants))
     if event.tags:
         lines.append("Tags: " + ", ".join(one_line(t) for t in event.tags))
-    lines += ["", *textwrap.wrap(one_line(event.summary), 78), "", "Passages:"]
+    lines += ["", *wrap(one_line(event.summary), 78), "", "Passages:"]
     for number, passage in enumerate(event.passages, 1):
         source = timeline.source(passage.source_id)
         title = one_line(source.title) if source else passage.source_id
         file = one_line(source.file) if source else "?"
         lines.append(f"  [{number}] {title} — {file}:{passage.line}:{passage.column}")
         for row in visible(passage.text).split("\n"):
-            lines += textwrap.wrap(row, 72, initial_indent="      ", subsequent_indent="      ")
+            lines += wrap(row, 72, indent="      ")
         if passage.note:
-            lines += textwrap.wrap("note: " + one_line(passage.note), 72,
-                                   initial_indent="      ", subsequent_indent="      ")
+            lines += wrap("note: " + one_line(passage.note), 72, indent="      ")
     return "\n".join(lines) + "\n"
 
 
