@@ -887,6 +887,30 @@ class TestSourcePaths:
         (line,) = self.check(tmp_path, "linked/a.txt", {})
         assert "goes through a symbolic link" in line
 
+    @pytest.mark.parametrize(
+        ("file", "ending"),
+        [("gazette.txt/.", "/."), ("gazette.txt/", "/"), ("./gazette.txt/.", "/."),
+         ("gazette.txt//", "/"), ("gazette.txt/./", "/")],
+    )
+    def test_a_name_ending_as_a_folders(self, tmp_path: Path, file: str, ending: str) -> None:
+        # The system drops the ending and opens gazette.txt, but the path as written
+        # names nothing ('cat gazette.txt/.' fails), and the exports would show it.
+        assert self.check(tmp_path, f"'{file}'", {"gazette.txt": GAZETTE}) == [
+            f"events.yaml:4:11: error: '{file}' ends with '{ending}'; write the file's own"
+            " name, e.g. 'gazette.txt'"
+        ]
+
+    @pytest.mark.parametrize("file", [".", "./"])
+    def test_the_events_folder_itself(self, tmp_path: Path, file: str) -> None:
+        assert self.check(tmp_path, f"'{file}'", {}) == [
+            f"events.yaml:4:11: error: '{file}' is the events folder itself; write the name"
+            " of the source file"
+        ]
+
+    def test_a_dot_inside_the_path_is_fine(self, tmp_path: Path) -> None:
+        (tmp_path / "texts").mkdir()
+        assert self.check(tmp_path, "./texts/./gazette.txt", {"texts/gazette.txt": GAZETTE}) == []
+
     def test_folder(self, tmp_path: Path) -> None:
         (tmp_path / "texts").mkdir()
         assert self.check(tmp_path, "texts", {}) == [

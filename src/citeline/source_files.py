@@ -9,6 +9,7 @@ read as ``\\n``.
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import stat
 from functools import lru_cache
@@ -72,6 +73,16 @@ def resolve_source_path(root: Path, written: str) -> Path:
             f"'{written}' climbs out of the events folder through '..'; copy the source"
             " into the folder of the events file"
         )
+    ending = _folder_ending(written)
+    if ending is not None:
+        own = posixpath.normpath(written.replace(os.sep, "/"))
+        if own == ".":
+            raise SourceFileError(
+                f"'{written}' is the events folder itself; write the name of the source file"
+            )
+        raise SourceFileError(
+            f"'{written}' ends with '{ending}'; write the file's own name, e.g. '{own}'"
+        )
     path = root / written
     if _goes_through_link(_real_root(str(root)), os.path.normpath(written)):
         raise SourceFileError(
@@ -79,6 +90,21 @@ def resolve_source_path(root: Path, written: str) -> Path:
             " events folder"
         )
     return path
+
+
+def _folder_ending(written: str) -> str | None:
+    """How ``written`` ends as only a folder's name can (``/`` or ``/.``), or ``None``.
+
+    The system drops such an ending from a file's name (``open('src.txt/.')``
+    opens ``src.txt``), but the path as written names nothing: ``cat
+    src.txt/.`` fails, and the exports would show it.
+    """
+    normal = written.replace(os.sep, "/")
+    if normal.endswith("/"):
+        return "/"
+    if normal == "." or normal.endswith("/."):
+        return normal[-2:]
+    return None
 
 
 @lru_cache(maxsize=16)
@@ -117,7 +143,7 @@ def stamp_below(root: Path, written: str, folders: set[str] | None = None) -> St
     for the next name given the same set (the sources of a timeline share a
     few folders).
     """
-    if os.path.isabs(written):
+    if os.path.isabs(written) or _folder_ending(written) is not None:
         return None
     parts = [part for part in os.path.normpath(written).split(os.sep) if part not in ("", ".")]
     if not parts or ".." in parts:  # (normpath keeps a ".." only where it climbs out)
