@@ -550,6 +550,33 @@ class TestExport:
         assert result.stderr.endswith("; nothing was changed\n")
         assert not target.exists()
 
+    def test_a_device_that_fails_is_not_said_to_be_unchanged(self, tmp_path: Path) -> None:
+        # A device is written into, not replaced: "nothing was changed" would be untrue.
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full")
+        make_timeline(tmp_path)
+        result = citeline("export", "--format", "csv", "-o", "/dev/full", cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr == "/dev/full: error: cannot write: No space left on device\n"
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+    def test_a_pipe_that_fails_is_not_said_to_be_unchanged(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        from citeline.export import atomic
+
+        def reader_gone(path: object, data: bytes) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        make_timeline(tmp_path)
+        os.mkfifo(tmp_path / "pipe")
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("CITELINE_EVENTS", raising=False)
+        monkeypatch.setattr(atomic, "_write_into", reader_gone)
+        assert cli.main(["export", "--format", "csv", "-o", "pipe"]) == 2
+        assert capsys.readouterr() == ("", "pipe: error: cannot write: Broken pipe\n")
+
 
 # ---------------------------------------------------------------------------
 # Pipes and failures

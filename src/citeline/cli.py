@@ -308,7 +308,7 @@ def render_event_text(event: Event, timeline: Timeline) -> str:
 
 def _export(timeline: Timeline, fmt: str, output: str | None, events_path: Path) -> int:
     from citeline.export import export_text
-    from citeline.export.atomic import write_atomic
+    from citeline.export.atomic import is_device_or_pipe, write_atomic
 
     if output is not None:
         own = _own_file(output, timeline, events_path)
@@ -329,11 +329,15 @@ def _export(timeline: Timeline, fmt: str, output: str | None, events_path: Path)
             buffer.write(text.encode("utf-8"))
         return EXIT_OK
     shown = one_line(output)
+    # A device or pipe is written into, not replaced: what it took before a failure
+    # is gone (to the reader, the disk), so it cannot be said that nothing changed.
+    replaced = not is_device_or_pipe(output)
     try:
         write_atomic(Path(output), text)
     except (OSError, ValueError) as error:  # ValueError: a NUL in the name
         reason = getattr(error, "strerror", None) or str(error)
-        print(f"{shown}: error: cannot write: {reason}; nothing was changed", file=sys.stderr)
+        outcome = "; nothing was changed" if replaced else ""
+        print(f"{shown}: error: cannot write: {reason}{outcome}", file=sys.stderr)
         return EXIT_USAGE
     print(f"wrote {shown} ({fmt}, {len(timeline.events)} events)", file=sys.stderr)
     return EXIT_OK

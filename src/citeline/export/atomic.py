@@ -32,7 +32,7 @@ def write_atomic(path: Path | str, text: str | bytes) -> None:
     device or named pipe is written into, never replaced.
     """
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    if _is_device_or_pipe(path):
+    if is_device_or_pipe(path):
         _write_into(path, data)
         return
     target = Path(os.path.realpath(path))
@@ -53,7 +53,7 @@ def write_atomic(path: Path | str, text: str | bytes) -> None:
     _fsync_directory(target.parent)
 
 
-def _is_device_or_pipe(path: Path | str) -> bool:
+def is_device_or_pipe(path: Path | str) -> bool:
     """Whether ``path`` (its symlinks followed) exists and is neither a file nor a folder.
 
     The path itself is looked at, not its ``realpath``: ``/dev/stdout`` on a pipe
