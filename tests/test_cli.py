@@ -651,6 +651,37 @@ class TestPipes:
         assert result.returncode == 0
         assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("id,title,")
 
+    @pytest.mark.parametrize(
+        ("command", "code"),
+        [
+            (["export", "--format", "csv", "-o", "out.csv"], 0),
+            (["show", "nowhere"], 2),
+            (["validate", "--events", "missing.yaml"], 2),
+            (["list", "--events", "broken.yaml"], 1),
+            (["show", "council-vote", "--events", "broken.yaml"], 1),
+            (["list", "--bogus"], 2),
+        ],
+    )
+    def test_no_stderr_keeps_the_messages_out_of_stdout(
+        self, tmp_path: Path, command: list[str], code: int
+    ) -> None:
+        # print(file=sys.stderr) with no stderr writes into stdout: an error or
+        # "wrote out.csv" would end up inside the output.
+        make_timeline(tmp_path)
+        make_timeline(tmp_path, EVENTS.replace("date: March 2023", "date: Marchy"),
+                      "broken.yaml")
+        environment = {k: v for k, v in os.environ.items() if k != "CITELINE_EVENTS"}
+        environment["PYTHONPATH"] = str(REPO / "src")
+        closed = subprocess.run(
+            ["sh", "-c", '"$0" -m citeline "$@" 2>&-', sys.executable, *command],
+            cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=60,
+        )
+        normal = citeline(*command, cwd=tmp_path)
+        assert normal.stderr  # (there was something to say)
+        assert (closed.returncode, normal.returncode) == (code, code)
+        assert closed.stdout == normal.stdout
+        assert closed.stderr == ""
+
     def test_internal_error_is_one_line(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -99,6 +99,8 @@ def main(
     """
     if sys.stdout is None:  # started with standard output closed (``>&-``)
         sys.stdout = _ClosedOutput()
+    if sys.stderr is None:  # closed (``2>&-``): print(file=None) would write into stdout
+        sys.stderr = _DroppedOutput()
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character gets '?'
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
@@ -138,6 +140,17 @@ class _ClosedOutput(io.TextIOBase):
 
     def flush(self) -> None:  # (nothing was written: nothing to flush)
         pass
+
+
+class _DroppedOutput(io.TextIOBase):
+    """Standard error when there is none: messages cannot be shown, so they are
+    dropped (the exit code still tells), never mixed into standard output."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        return len(text)
 
 
 def _discard_stdout() -> None:
