@@ -78,6 +78,8 @@ class TimelineRows:
         #: ``gaps[i]``: the gap between event ``i - 1`` and event ``i`` (``None``: none shown)
         self._gaps = chronology.gaps
         self._dates: list[str | None] = [None] * count
+        #: The length of the longest date text formatted so far (see :meth:`date_text`).
+        self.longest_date = 0
         self._all: Rows | None = None
         self._axis_days: tuple[Sequence[int], int, int] | None = (
             (chronology.days, chronology.first_day, chronology.last_day) if count else None
@@ -91,9 +93,17 @@ class TimelineRows:
         return self._gaps[index] or ""
 
     def date_text(self, index: int) -> str:
+        """Event ``index``'s date as shown, formatted the first time it is asked for.
+
+        :attr:`longest_date` follows the texts formatted so far: the longest of the
+        whole timeline would cost formatting (and, for a cached timeline, building)
+        every date before the first frame, 0.1 s at 100,000 events.
+        """
         text = self._dates[index]
         if text is None:
             text = self._dates[index] = format_date(self.timeline.dates[index])
+            if len(text) > self.longest_date:
+                self.longest_date = len(text)
         return text
 
     def axis_days(self) -> tuple[Sequence[int], int, int] | None:

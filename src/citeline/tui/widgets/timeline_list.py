@@ -28,7 +28,23 @@ from citeline.tui.commands import bindings
 from citeline.tui.timeline_rows import EVENT, GAP, YEAR, Rows, TimelineRows, rows_for
 from citeline.tui.widgets.row_view import RowView
 
+#: The date column's width (a date and a space), and the widest it grows to fit
+#: longer dates (intervals: ``24 Feb – 12 Mar 2022``) when the row is wide enough.
 DATE_WIDTH = 17
+WIDE_DATE_WIDTH = 24
+#: The title keeps at least this many cells when the date column grows (so at 80
+#: columns, where the title has 53 beside 17, the date column stays 17).
+WIDE_TITLE_WIDTH = 60
+#: The widest source count drawn after the title (``99 src``), and the space before it.
+_COUNT_ROOM = 7
+
+
+def date_column_width(row_width: int, longest_date: int) -> int:
+    """The date column's width in a row of ``row_width`` cells, for dates of at most
+    ``longest_date`` characters."""
+    spare = row_width - 2 - DATE_WIDTH - _COUNT_ROOM - WIDE_TITLE_WIDTH
+    wanted = min(longest_date + 1, WIDE_DATE_WIDTH) - DATE_WIDTH
+    return DATE_WIDTH + max(0, min(wanted, spare))
 
 
 class TimelineList(RowView, can_focus=True, inherit_bindings=False):
@@ -95,6 +111,7 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         self._on_enter = on_enter
         self._line_cache: LRUCache[tuple[int, int, int, bool], Strip] = LRUCache(1024)
         self._palette: _Palette | None = None
+        self._date_width = DATE_WIDTH
         self._set_rows(self._rows)
 
     # -- data ------------------------------------------------------------------
@@ -265,6 +282,35 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
             self._line_cache.clear()
         return palette
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._fit_date_column()
+        return super().render_lines(crop)
+
+    def _fit_date_column(self) -> None:
+        """Widen the date column (when the width allows) to the longest date text
+        formatted so far, the rows on screen first.
+
+        The longest of the whole timeline would mean formatting every date before
+        the first frame; the dates on screen are formatted to be drawn anyway (and
+        kept), so this costs a look-up per row on screen, and the column only grows
+        as longer dates come into view, never back and forth while scrolling.
+        """
+        rows = self._rows
+        region = self.scrollable_content_region  # (7 us: asked once)
+        height = region.height
+        top = self.scroll_offset.y
+        kinds, refs, date_text = rows.kinds, rows.refs, self._model.date_text
+        for row in range(top, min(top + height, len(rows))):
+            if kinds[row] == EVENT:
+                date_text(refs[row])
+        width = date_column_width(region.width, self._model.longest_date)
+        if width != self._date_width:
+            self._date_width = width
+            # (and the rows drawn before with the old width, kept by Textual: rare, as a
+            # longer date comes into view by a scroll, which redraws them all anyway)
+            self._line_cache.clear()
+            self.refresh()
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         row_number = scroll_y + y
@@ -291,6 +337,7 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
     def _row_text(self, kind: int, ref: int, width: int, selected: bool, palette: _Palette
                   ) -> Text:
         base = palette.base
+        date_width = self._date_width
         if kind == YEAR:
             style = palette.year
             label = f" {ref} "
@@ -299,7 +346,7 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         if kind == GAP:
             # (a Text's own style is dropped when it has no spans: style it with one)
             return Text.assemble(
-                (f"{' ' * (DATE_WIDTH - 2)}· {self._model.gap_text(ref)} ·", base + palette.gap),
+                (f"{' ' * (date_width - 2)}· {self._model.gap_text(ref)} ·", base + palette.gap),
                 end="",
             )
         event = self._timeline.events[ref]
@@ -307,12 +354,12 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         count_text = f"{count} src"
         marker = "▶ " if selected else "  "
         date = self._model.date_text(ref)
-        date = date if len(date) <= DATE_WIDTH - 1 else date[: DATE_WIDTH - 2] + "…"
-        title_width = max(1, width - len(marker) - DATE_WIDTH - len(count_text) - 1)
+        date = date if len(date) <= date_width - 1 else date[: date_width - 2] + "…"
+        title_width = max(1, width - len(marker) - date_width - len(count_text) - 1)
         title = one_line(event.title)
         text = Text(end="", no_wrap=True, overflow="ellipsis", style=base)
         text.append(marker)
-        text.append(f"{date:<{DATE_WIDTH}}", palette.date)
+        text.append(f"{date:<{date_width}}", palette.date)
         title_text = Text(title, end="")
         if self._terms:
             folded = search_form(title)
