@@ -1,4 +1,4 @@
-"""Dates in the timeline list: whole when the width allows."""
+"""Dates in the timeline list and the coverage grid: whole when the width allows."""
 
 from __future__ import annotations
 
@@ -9,10 +9,11 @@ from citeline.loader import load_timeline
 from citeline.model import Event, Timeline
 from citeline.timeline_path import bundled_events
 from citeline.tui.app import CitelineApp, make_app
+from citeline.tui.screens.coverage_screen import CoverageScreen
 from citeline.tui.timeline_rows import rows_for
 from citeline.tui.widgets.timeline_list import TimelineList
 
-from .conftest import screen_lines, synthetic_timeline
+from .conftest import ScreenHost, screen_lines, synthetic_timeline
 
 INTERVAL = "24 Feb – 12 Mar 2022"
 
@@ -80,3 +81,14 @@ async def test_a_long_timeline_formats_only_the_dates_shown() -> None:
         formatted = sum(text is not None for text in rows_for(timeline)._dates)
         assert formatted < 200
 
+
+async def test_a_wide_coverage_grid_shows_interval_dates_whole() -> None:
+    timeline = load_timeline(bundled_events())
+    app = ScreenHost(lambda: CoverageScreen(timeline))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        assert any(f"{INTERVAL} Western sanctions" in line for line in screen_lines(app))
+    app = ScreenHost(lambda: CoverageScreen(timeline))
+    async with app.run_test(size=(80, 50)) as pilot:  # too narrow: cut, as before
+        await pilot.pause()
+        assert any("24 Feb – 12 Mar 2… Western" in line for line in screen_lines(app))

@@ -32,8 +32,11 @@ SINGLE_FLAG = "!"
 #: Cells per source column: the widest id shown is one less (then "…").
 MAX_COLUMN_WIDTH = 8
 MIN_COLUMN_WIDTH = 4
-#: Widest date label (longer dates are cut with "…").
+#: Widest date label (longer dates are cut with "…"), and the widest when the title
+#: still gets at least ``WIDE_TITLE_WIDTH`` cells beside it.
 MAX_DATE_WIDTH = 18
+WIDE_DATE_WIDTH = 24
+WIDE_TITLE_WIDTH = 30
 #: Widest title label, used only when all the source columns fit beside it.
 MAX_TITLE_WIDTH = 60
 SEPARATOR = "│"
@@ -144,7 +147,9 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         self._headers = short_ids([one_line(source.id) for source in self._sources])
         longest_id = max((cell_len(h) for h in self._headers), default=1)
         self._cell = max(MIN_COLUMN_WIDTH, min(MAX_COLUMN_WIDTH, longest_id + 1))
-        self._date_width = max(4, min(MAX_DATE_WIDTH, max(map(cell_len, self._dates), default=4)))
+        # (every date is formatted here anyway: the longest is known at once)
+        self._longest_date = max(4, max(map(cell_len, self._dates), default=4))
+        self._date_width = min(MAX_DATE_WIDTH, self._longest_date)
         most = max((len(cols) for cols in self._cited), default=0)
         self._count_width = max(3, len(str(most)))
         self._grid = GridLayout(self._date_width, 20, self._count_width, self._cell)
@@ -266,17 +271,26 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         if width <= 0:
             return
-        fixed = GridLayout(self._date_width, 0, self._count_width, self._cell).label
-        title = max(8, min(40, (width - fixed) // 3))
-        spare = width - fixed - len(self._sources) * self._cell
-        title = max(title, min(MAX_TITLE_WIDTH, spare))  # few sources: longer titles
-        self._grid = GridLayout(self._date_width, title, self._count_width, self._cell)
+        wide = min(WIDE_DATE_WIDTH, self._longest_date)
+        date, title = wide, self._title_width(width, wide)
+        if title < WIDE_TITLE_WIDTH:
+            date = min(MAX_DATE_WIDTH, self._longest_date)
+            title = self._title_width(width, date)
+        self._date_width = date
+        self._grid = GridLayout(date, title, self._count_width, self._cell)
         self._cache.clear()
         self.virtual_size = Size(
             self._grid.label + len(self._sources) * self._cell, len(self._events) + 1
         )
         self.call_after_refresh(self._scroll_to_cursor)
         self.refresh()
+
+    def _title_width(self, width: int, date: int) -> int:
+        """The title label's width in ``width`` cells beside a date label of ``date``."""
+        fixed = GridLayout(date, 0, self._count_width, self._cell).label
+        title = max(8, min(40, (width - fixed) // 3))
+        spare = width - fixed - len(self._sources) * self._cell
+        return max(title, min(MAX_TITLE_WIDTH, spare))  # few sources: longer titles
 
     def _body_height(self) -> int:
         return max(1, self.scrollable_content_region.height - 1)
