@@ -92,3 +92,19 @@ async def test_a_wide_coverage_grid_shows_interval_dates_whole() -> None:
     async with app.run_test(size=(80, 50)) as pilot:  # too narrow: cut, as before
         await pilot.pause()
         assert any("24 Feb – 12 Mar 2… Western" in line for line in screen_lines(app))
+
+
+async def test_early_years_have_four_digits_in_the_headings_and_the_axis() -> None:
+    events = tuple(
+        Event(f"e{year}", f"Event of {year}", parse_date(f"{year:04d}"), "s", ())
+        for year in (1, 2, 3, 40)
+    )
+    app = make_app(Timeline("early", events, ()), Path("events.yaml"), watch=False)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any(line.startswith("── 0001 ─") for line in lines)
+        assert any(line.startswith("── 0040 ─") for line in lines)
+        assert any("0001" in line and "Event of 1 " in line for line in lines)
+        axis = next(line for line in lines if "┊" in line)
+        assert " ┊0001" in axis and "┊1 " not in axis

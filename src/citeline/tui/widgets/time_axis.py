@@ -185,7 +185,7 @@ class TimeAxis(Widget):
         step = max(1, len(years) // max(1, scale.width // 8))
         for year in years[::step]:
             column = scale.column(_dt.date(year, 1, 1))
-            label = f"┊{year}"
+            label = f"┊{year:04d}"
             end = column + len(label)
             if end <= scale.width and all(c == " " for c in cells[column:end]):
                 cells[column:end] = list(label)

@@ -340,7 +340,7 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         date_width = self._date_width
         if kind == YEAR:
             style = palette.year
-            label = f" {ref} "
+            label = f" {ref:04d} "  # (as dates write years: 0001)
             rule = "─" * max(0, width - 2 - len(label))
             return Text.assemble(("──", style), (label, style), (rule, style), style=base, end="")
         if kind == GAP:
