@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from citeline.dates import parse_date
+from citeline.model import Event, Timeline
+from citeline.tui.app import make_app
 from citeline.tui.widgets.event_detail import PassageList
 from citeline.tui.widgets.search_bar import SearchBar
 from citeline.tui.widgets.timeline_list import TimelineList
@@ -384,3 +387,24 @@ async def test_a_straight_apostrophe_finds_and_marks_a_curly_one(tmp_path: Path)
             if segment.style is not None and segment.style.underline
         )
         assert marked == "Xi’svisit—"
+
+
+async def test_the_title_bar_counts_matches_in_the_singular_for_one(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("/", *"markets")
+        await pilot.pause()
+        assert "1 of 4 events matches markets" in screen_text(app)
+        await pilot.press(*"zz")
+        await pilot.pause()
+        assert "0 of 4 events match marketszz" in screen_text(app)
+    one = Timeline("one", (Event("e", "Lone event", parse_date("2020"), "s", ()),), ())
+    app = make_app(one, Path("events.yaml"), watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert "1 event · 0 sources" in screen_text(app)
+        await pilot.press("/", *"lone")
+        await pilot.pause()
+        assert "1 of 1 event matches lone" in screen_text(app)

@@ -409,7 +409,12 @@ class MainScreen(Screen[None]):
             text.append(f"  indexing for search: {self._indexed_share:.0%} ", style="")
             text.append(one_line(self._waiting_query), style="italic")
         elif query.strip():
-            text.append(f"  {shown} of {len(timeline.events)} events match ", style="")
+            total = len(timeline.events)
+            text.append(
+                f"  {shown} of {total} event{'s' if total != 1 else ''}"
+                f" {'matches' if shown == 1 else 'match'} ",
+                style="",
+            )
             text.append(one_line(query), style="italic")
         else:
             events, sources = len(timeline.events), len(timeline.sources)
