@@ -81,11 +81,39 @@ async def test_the_palette_key_stays_at_the_right_edge(flow_dir: Path) -> None: 
         line = screen_lines(app)[-1]
         assert len(line) == 80
         assert line.rstrip().endswith("▏^p Palette")
-        # only whole keys: what does not fit is left out, not cut off in a word
+        # only whole keys: what does not fit is left out, not cut off in a word (the
+        # help key is kept, last)
         left = line[: line.index("▏")].strip()
-        assert left.endswith("/ Search")
+        assert left.endswith("esc Back  ? Help")
         shown = [key for key in footer_of(app).keys if f"{key.display} {key.description}" in left]
         assert left == "  ".join(f"{key.display} {key.description}" for key in shown)
         await pilot.click(KeyFooter, offset=(line.index("^p") + 1, 0))
         await pilot.pause()
         assert type(app.screen).__name__ == "CommandPalette"
+
+
+async def test_the_help_key_stays_when_keys_are_left_out(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", "enter")  # the source viewer: more keys than fit
+        await pilot.pause()
+        line = screen_lines(app)[-1]
+        left = line[: line.index("▏")].rstrip()
+        assert left.endswith("? Help")
+        assert left.startswith(" n Next cited  N Prev cited")
+        assert "/ Search" not in left  # left out for the help key
+        await pilot.click(KeyFooter, offset=(line.index("? Help") + 2, 0))
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.resize_terminal(200, 24)  # every key fits: in the screen's order
+        await pilot.pause()
+        line = screen_lines(app)[-1]
+        assert line.index("/ Search") < line.index("? Help")
+        assert len(shown(app)) == len(footer_of(app)._spans) - 1  # (and the palette's)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(40, 24)) as pilot:  # the main screen's compact keys
+        await pilot.pause()
+        assert footer_of(app).compact
+        assert screen_lines(app)[-1].rstrip() == "⏎ Passages [ Prev ] Next esc Back ? Help"

@@ -13,6 +13,8 @@ from textual.widget import Widget
 
 #: Drawn left of the command palette's key, as Textual's footer draws it.
 PALETTE_EDGE = "▏"
+#: The command whose key lists all the others: drawn even when others are left out.
+HELP_COMMAND = "app.help"
 
 
 class FooterKey(NamedTuple):
@@ -23,6 +25,7 @@ class FooterKey(NamedTuple):
     description: str
     tooltip: str
     enabled: bool
+    help: bool = False  # the key of the help screen
 
 
 class KeyFooter(Widget, can_focus=False):
@@ -137,6 +140,7 @@ class KeyFooter(Widget, can_focus=False):
                     binding.description,
                     tooltip or binding.description,
                     enabled,
+                    binding.id == HELP_COMMAND,
                 )
             )
         palette = None
@@ -213,7 +217,9 @@ class KeyFooter(Widget, can_focus=False):
 
     def _draw(self, width: int) -> Strip:
         """The keys from the left, the palette's at the right edge, in ``width``: only
-        the keys that fit whole are drawn (never a description cut off in a word)."""
+        the keys that fit whole are drawn (never a description cut off in a word), and
+        when some are left out the help key is drawn last in place of others, so that
+        the list of every key is always a key away."""
         base = self.rich_style
         component = self.get_component_rich_style
         styles = (
@@ -234,16 +240,24 @@ class KeyFooter(Widget, can_focus=False):
             else:
                 spans.append((width - right_width + 1, width - 1, len(self._keys)))
         room = width - right_width
-        left: list[Segment] = []
-        x = 0
+        keys: list[tuple[int, list[Segment], int]] = []  # (index, segments, length)
         for index, key in enumerate(self._keys):
             segments = self._key_segments(key, self.compact, styles, index)
             if self.compact:
                 segments.append(Segment(" ", base))
-            length = Segment.get_line_length(segments)
-            # (a compact key's trailing space may fall off the edge)
-            if x + length - self.compact > room:
-                break
+            keys.append((index, segments, Segment.get_line_length(segments)))
+        # (a compact key's trailing space may fall off the edge)
+        shown = _fitting(keys, room, self.compact)
+        if len(shown) < len(keys):
+            help_key = next((k for k in keys if self._keys[k[0]].help), None)
+            if help_key is not None and help_key not in shown:
+                help_room = help_key[2] - self.compact
+                if help_room <= room:
+                    others = [k for k in keys if k is not help_key]
+                    shown = [*_fitting(others, room - help_room, False), help_key]
+        left: list[Segment] = []
+        x = 0
+        for index, segments, length in shown:
             spans.append((x, min(x + length, room), index))
             left.extend(segments)
             x += length
@@ -269,3 +283,18 @@ class KeyFooter(Widget, can_focus=False):
             text = f" {key.description}" if compact else f"{key.description} "
             segments.append(Segment(text, description_style))
         return segments
+
+
+def _fitting(
+    keys: list[tuple[int, list[Segment], int]], room: int, edge_space: bool
+) -> list[tuple[int, list[Segment], int]]:
+    """The first ``keys`` (index, segments, length) that fit whole in ``room`` cells,
+    the last one's trailing space left out when ``edge_space`` (a compact key's)."""
+    shown = []
+    x = 0
+    for key in keys:
+        if x + key[2] - edge_space > room:
+            break
+        shown.append(key)
+        x += key[2]
+    return shown
