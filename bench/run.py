@@ -456,9 +456,11 @@ def measure_tmux_keys(
         search = meta["search"]
         if search["prefix_hits"] != search["hits"]:
             query: str = search["query"]
-            before = f"{search['prefix_hits']} of {total} events match"
-            after = f"{search['hits']} of {total} events match"
-            plain = f"{total} events ·"
+            # (thousands grouped, as the title bar writes them; "1 of ... matches" holds
+            # "match" too)
+            before = f"{search['prefix_hits']:,} of {total:,} events match"
+            after = f"{search['hits']:,} of {total:,} events match"
+            plain = f"{total:,} events ·"
             for _ in range(samples["search"][1]):
                 press("/", lambda lines: any("Search titles" in line for line in lines))
                 press(query[:-1], lambda lines: any(before in line for line in lines),

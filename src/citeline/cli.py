@@ -21,6 +21,7 @@ from citeline.model import Event, Timeline
 from citeline.pending_load import PendingLoad
 from citeline.sanitize import excerpt, one_line, visible
 from citeline.timeline_path import choose_events_path
+from citeline.wording import counted
 
 EXIT_OK = 0
 #: The timeline has errors (the diagnostics say where).
@@ -244,15 +245,11 @@ def _validate(result: LoadResult, path: Path) -> int:
     passages = sum(len(e.passages) for e in timeline.events)
     note = f" ({summary_line(*result.counts)})" if result.diagnostics else ""
     print(
-        f"{shown}: valid: {_count(len(timeline.events), 'event')},"
-        f" {_count(len(timeline.sources), 'source')}, {_count(passages, 'passage')}"
+        f"{shown}: valid: {counted(len(timeline.events), 'event')},"
+        f" {counted(len(timeline.sources), 'source')}, {counted(passages, 'passage')}"
         f" anchored{note}"
     )
     return EXIT_OK
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _list(timeline: Timeline, fmt: str, out: TextIO) -> int:

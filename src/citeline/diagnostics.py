@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from citeline.wording import counted
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -63,7 +65,7 @@ def summary_line(errors: int, warnings: int) -> str:
         return "no problems"
     parts = []
     if errors:
-        parts.append(f"{errors:,} error{'s' if errors != 1 else ''}")
+        parts.append(counted(errors, "error"))
     if warnings:
-        parts.append(f"{warnings:,} warning{'s' if warnings != 1 else ''}")
+        parts.append(counted(warnings, "warning"))
     return ", ".join(parts)

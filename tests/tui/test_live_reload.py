@@ -151,6 +151,29 @@ async def test_the_errors_and_notifications_show_above_the_search_field(
 
 
 
+async def test_the_errors_panel_counts_every_error_found(flow_dir: Path) -> None:  # noqa: F811
+    """A save with more errors than are kept: the panel and the notice count them all,
+    not the 1,000 kept and the line that says how many more there are."""
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        bad = "".join(
+            f"  - id: bad-{n}\n    title: T\n    date: '2022-02-30'\n    summary: S\n"
+            "    passages:\n      - source: b\n        quote: not in the source\n"
+            for n in range(600)
+        )
+        events.write_text(EVENTS + bad, encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        panel = str(app.main_screen.query_one("#errors", Static).render())
+        assert "The file has 1,200 errors;" in panel
+        assert "… and 1,192 more" in panel
+        assert any(
+            "The timeline has 1,200 errors" in str(n.message) for n in app._notifications
+        )
+
+
 async def test_a_notification_shows_above_the_search_field(flow_dir: Path) -> None:  # noqa: F811
     app = _watching_app(flow_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

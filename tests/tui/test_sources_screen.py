@@ -74,7 +74,7 @@ async def test_select_source_and_many_sources() -> None:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, SourcesScreen)
-        assert screen_lines(app)[0].strip().startswith("1000 sources")
+        assert screen_lines(app)[0].strip().startswith("1,000 sources")
         assert screen.select_source("src-0500")
         assert not screen.select_source("missing")
         await pilot.press("enter", "end", "enter")

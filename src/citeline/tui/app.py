@@ -30,6 +30,7 @@ from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
 from citeline.tui.palette import EventCommands, ExportCommands, SourceCommands
 from citeline.tui.reload import Snapshot, snapshot, watched_paths
 from citeline.tui.screens.main_screen import MainScreen
+from citeline.wording import counted
 
 if TYPE_CHECKING:
     from citeline.tui.screens.coverage_screen import CoverageScreen
@@ -633,11 +634,11 @@ class CitelineApp(App[int]):
         self._snapshot = new_snapshot
         self.reload_count += 1
         self.last_diagnostics = result.diagnostics
-        self.main_screen.show_diagnostics(result.diagnostics)
+        self.main_screen.show_diagnostics(result.diagnostics, result.counts[0])
         if result.timeline is None:
             errors = result.counts[0]
             self.notify(
-                f"The timeline has {errors} error{'s' if errors != 1 else ''}; still showing"
+                f"The timeline has {counted(errors, 'error')}; still showing"
                 " the last good version.",
                 severity="error",
                 timeout=4,
@@ -658,7 +659,7 @@ class CitelineApp(App[int]):
             self._apply(place)
         else:
             self._drop_coverage()
-        self.notify(f"Reloaded: {len(result.timeline.events)} events.", timeout=2)
+        self.notify(f"Reloaded: {counted(len(result.timeline.events), 'event')}.", timeout=2)
 
     # -- export ---------------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from citeline.model import Timeline
 from citeline.sanitize import one_line
 from citeline.tui.widgets.coverage_grid import MARK, SINGLE_FLAG, CoverageGrid
 from citeline.tui.widgets.key_footer import KeyFooter
+from citeline.wording import counted
 
 
 class CoverageScreen(Screen[None]):
@@ -64,10 +65,10 @@ class CoverageScreen(Screen[None]):
         text.append("Coverage", style="bold")
         events, sources = len(timeline.events), len(timeline.sources)
         text.append(
-            f"  {events} event{'s' * (events != 1)} × {sources} source{'s' * (sources != 1)}"
+            f"  {counted(events, 'event')} × {counted(sources, 'source')}"
         )
         text.append(f"  {MARK} cited", style="dim")
-        text.append(f" · {single} single-source event{'s' * (single != 1)} ({SINGLE_FLAG})")
+        text.append(f" · {counted(single, 'single-source event')} ({SINGLE_FLAG})")
         return text
 
     def _status(self, row: int, column: int) -> Text:

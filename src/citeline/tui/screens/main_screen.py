@@ -25,6 +25,7 @@ from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.search_bar import SearchBar
 from citeline.tui.widgets.time_axis import TimeAxis
 from citeline.tui.widgets.timeline_list import TimelineList
+from citeline.wording import counted
 
 if TYPE_CHECKING:
     from citeline.tui.app import CitelineApp
@@ -261,21 +262,25 @@ class MainScreen(Screen[None]):
         self._update_title(query)
         self._show_selected()
 
-    def show_diagnostics(self, diagnostics: tuple[Diagnostic, ...]) -> None:
-        """Show reload problems (or hide the panel when there are none)."""
+    def show_diagnostics(
+        self, diagnostics: tuple[Diagnostic, ...], error_count: int | None = None
+    ) -> None:
+        """Show reload problems (or hide the panel when there are none); ``error_count``:
+        how many errors were found in all (default: those in ``diagnostics``)."""
         panel = self.query_one("#errors", Static)
         errors = [d for d in diagnostics if d.is_error]
         self.set_class(bool(errors), "-errors")
         if not errors:
             panel.display = False
             return
+        count = len(errors) if error_count is None else error_count
         text = Text()
-        text.append(f"The file has {len(errors)} error{'s' if len(errors) != 1 else ''};"
+        text.append(f"The file has {counted(count, 'error')};"
                     " showing the last good timeline. Fix and save to reload.\n", style="bold")
         for diagnostic in errors[:8]:
             text.append(one_line(str(diagnostic)) + "\n")
-        if len(errors) > 8:
-            text.append(f"… and {len(errors) - 8} more (run 'citeline validate')\n")
+        if count > 8:
+            text.append(f"… and {count - 8:,} more (run 'citeline validate')\n")
         panel.update(text)
         panel.display = True
 
@@ -411,7 +416,7 @@ class MainScreen(Screen[None]):
         elif query.strip():
             total = len(timeline.events)
             text.append(
-                f"  {shown} of {total} event{'s' if total != 1 else ''}"
+                f"  {shown:,} of {counted(total, 'event')}"
                 f" {'matches' if shown == 1 else 'match'} ",
                 style="",
             )
@@ -419,8 +424,7 @@ class MainScreen(Screen[None]):
         else:
             events, sources = len(timeline.events), len(timeline.sources)
             text.append(
-                f"  {events} event{'s' if events != 1 else ''}"
-                f" · {sources} source{'s' if sources != 1 else ''}"
+                f"  {counted(events, 'event')} · {counted(sources, 'source')}"
             )
         text.append(f"  {one_line(self._events_path)}", style="dim")
         self.query_one("#title-bar", Static).update(text, layout=False)  # one row, always

@@ -18,6 +18,7 @@ from citeline.tui.messages import PassageFocused
 from citeline.tui.widgets.citing_events import CitingEvents
 from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.source_text import CitedSpan, SourceText
+from citeline.wording import counted
 
 #: Below this width the citing-events panel goes under the text.
 NARROW_WIDTH = 100
@@ -289,7 +290,7 @@ class SourceScreen(Screen[None]):
         cited = len({event.id for event, _ in self._citations})
         lines = source.line_count
         text.append(
-            f" · {lines} line{'s' * (lines != 1)} · cited by {cited} event{'s' * (cited != 1)}",
+            f" · {counted(lines, 'line')} · cited by {counted(cited, 'event')}",
             style="dim",
         )
         return text

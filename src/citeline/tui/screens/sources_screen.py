@@ -16,6 +16,7 @@ from citeline.sanitize import one_line
 from citeline.tui.commands import LIST_MOVES, bindings
 from citeline.tui.messages import SourceRequested
 from citeline.tui.widgets.key_footer import KeyFooter
+from citeline.wording import counted
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,10 @@ class SourcesScreen(Screen[None]):
 
     def _header(self) -> Text:
         count = len(self._stats)
-        text = Text(f"{count} source{'s' * (count != 1)}", style="bold", end="")
+        text = Text(counted(count, "source"), style="bold", end="")
         uncited = sum(1 for stats in self._stats if not stats.events)
         passages = sum(stats.passages for stats in self._stats)
-        text.append(f" · {passages} cited passage{'s' * (passages != 1)}", style="dim")
+        text.append(f" · {counted(passages, 'cited passage')}", style="dim")
         if uncited:
             text.append(f" · {uncited} cited by no event", style="dim")
         return text
@@ -154,7 +155,7 @@ class SourcesScreen(Screen[None]):
         events = stats.events
         text = Text(end="")
         text.append(one_line(source.title), style="bold")
-        text.append(f"\n  {events} event{'s' * (events != 1)}")
+        text.append(f"\n  {counted(events, 'event')}")
         text.append(f" · {format_share(stats.fraction)} quoted")
         text.append(" · ", style="dim")
         text.append(one_line(source.id), style="dim")

@@ -32,6 +32,7 @@ from citeline.dates import format_date
 from citeline.model import Event, Timeline
 from citeline.sanitize import one_line, visible
 from citeline.tui.commands import bindings
+from citeline.wording import counted
 
 #: Cells of padding left and right of each passage.
 OPTION_PADDING = 1
@@ -163,8 +164,7 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             self._header = _header_text(event)
             sources = len(event.source_ids)
             self._heading = Text(
-                f"Passages ({len(event.passages)}, from {sources} source"
-                f"{'s' if sources != 1 else ''})",
+                f"Passages ({len(event.passages)}, from {counted(sources, 'source')})",
                 style="bold",
             )
             self._options = [_passage_text(event, i, timeline) for i in range(len(event.passages))]
