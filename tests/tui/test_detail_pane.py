@@ -145,15 +145,18 @@ async def test_a_long_summary_is_shown_whole_and_the_keys_scroll_to_all_of_it() 
         await pilot.pause()
         passages = app.screen.query_one(PassageList)
         assert app.focused is passages and passages.option_count == 1
+        # gone into the passages: the highlighted one shows, below the summary's end
+        assert any(line.lstrip().startswith("“") for line in _pane_text(app))
         seen = [_pane_text(app)]
         for _ in range(30):  # down, a line at a time, to the end of the one passage
             await pilot.press("j")
             seen.append(_pane_text(app))
+        assert "Diplomatic boycott" not in " ".join(seen[-1])  # scrolled down
+        for _ in range(30):  # and back up, a line at a time, to the title
+            await pilot.press("k")
+            seen.append(_pane_text(app))
         text = " ".join(" ".join(lines) for lines in seen)
         for word in (*event.summary.split(), "Passages", "seeds/003_2f26fe01f4e81066.txt:2"):
             assert word in text, word
-        assert "Diplomatic boycott" not in " ".join(seen[-1])  # scrolled down
-        for _ in range(30):  # and back up to the title
-            await pilot.press("k")
         assert "Diplomatic boycott" in _pane_text(app)[0]
         assert passages.highlighted == 0

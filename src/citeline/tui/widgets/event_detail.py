@@ -186,6 +186,14 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._scroll_to_highlight()
         self._repaint()
 
+    def on_focus(self) -> None:
+        """Gone into (the user is on a passage now): its passage comes into view, though
+        a long summary above kept it below the pane (``k`` scrolls back up to that)."""
+        scroll = self._scroll
+        self._scroll_to_highlight(self._current_layout())
+        if self._scroll != scroll:
+            self._repaint()
+
     def action_move(self, delta: int) -> None:
         """The next (previous) passage; first a line down (up) while there is more to
         read of the passage highlighted that way (above the first one: the fields)."""
