@@ -643,6 +643,12 @@ class TestPipes:
         )
         assert result.returncode == 2
 
+    def test_one_event_is_counted_in_the_singular(self, tmp_path: Path) -> None:
+        one = make_timeline(tmp_path, EVENTS[: EVENTS.index("  - id: council-vote")])
+        result = citeline("export", "--format", "csv", "-o", "one.csv", "--events", str(one),
+                          cwd=tmp_path)
+        assert result.stderr == "wrote one.csv (csv, 1 event)\n"
+
     def test_no_stdout_does_not_matter_with_o(self, tmp_path: Path) -> None:
         make_timeline(tmp_path)
         result = self.run_with_stdout_closed("export", "--format", "csv", "-o", "out.csv",

@@ -349,7 +349,7 @@ def _export(timeline: Timeline, fmt: str, output: str | None, events_path: Path)
         outcome = "; nothing was changed" if replaced else ""
         print(f"{shown}: error: cannot write: {reason}{outcome}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {shown} ({fmt}, {len(timeline.events)} events)", file=sys.stderr)
+    print(f"wrote {shown} ({fmt}, {counted(len(timeline.events), 'event')})", file=sys.stderr)
     return EXIT_OK
 
 

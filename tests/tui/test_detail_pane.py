@@ -160,3 +160,19 @@ async def test_a_long_summary_is_shown_whole_and_the_keys_scroll_to_all_of_it() 
             assert word in text, word
         assert "Diplomatic boycott" in _pane_text(app)[0]
         assert passages.highlighted == 0
+
+
+async def test_a_resize_keeps_the_highlighted_passage_in_view() -> None:
+    app = _bundled_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"jjjjj", "enter", *"jjjjj")
+        await pilot.pause()
+        passages = app.screen.query_one(PassageList)
+        index = passages.highlighted
+        assert index is not None and index > 0
+        first_words = " ".join(passages.event.passages[index].text.split()[:3])
+        for size in ((120, 36), (40, 12), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            assert passages.highlighted == index
+            assert first_words in " ".join(" ".join(_pane_text(app)).split()), size

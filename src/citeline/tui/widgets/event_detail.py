@@ -270,6 +270,8 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._layout = None
         self._lines.clear()
         self._rows = None
+        if self.has_focus:  # (rewrapped: the passage the user is on, kept in view)
+            self._scroll_to_highlight(self._current_layout())
         self.refresh()
 
     def notify_style_update(self) -> None:
