@@ -163,6 +163,8 @@ def _error(raw: str) -> DateError:
         ("June 2022 of", ["'of' here says nothing of the date; remove it"], 10),
         ("Jun 2022 of 5", ["'of' here says nothing"], 9),
         ("of June 2022", ["'of' here says nothing"], 0),
+        ("4 of of February 2022", ["'of' here says nothing"], 5),
+        ("February of of 2022", ["'of' here says nothing"], 12),
         ("20 March", ["no 4-digit year", "'20 March 2023'"], 8),
         ("March", ["no 4-digit year"], 5),
         ("March 23", ["no 4-digit year"], 8),

@@ -315,7 +315,7 @@ def _reject_iso_like(text: str, base: int) -> None:
 class _Fields:
     """What the tokens of a natural date say, before dateutil reads it."""
 
-    __slots__ = ("day", "day_at", "month", "year", "year_at")
+    __slots__ = ("day", "day_at", "month", "of_after", "year", "year_at")
 
     def __init__(self) -> None:
         self.year: int | None = None
@@ -323,6 +323,8 @@ class _Fields:
         self.day: int | None = None
         self.day_at = 0
         self.year_at = 0
+        #: what the last 'of' followed (the day or the month), so that one 'of' joins two
+        self.of_after: tuple[int | None, int | None] | None = None
 
 
 def _natural_date(text: str, base: int) -> PartialDate:
@@ -430,9 +432,15 @@ def _scan_word(word: str, fields: _Fields, at: int) -> None:
         )
     elif word.lower() != "of":
         raise DateError(f"unrecognised word '{word}' in a date; {EXPECTED}", at)
-    elif fields.year is not None or (fields.day is None and fields.month is None):
-        # ('4th of June 2022', 'June of 2022': after a day or a month, before the year)
+    elif (
+        fields.year is not None
+        or (fields.day is None and fields.month is None)
+        or fields.of_after == (fields.day, fields.month)
+    ):
+        # ('4th of June 2022', 'June of 2022': once, after a day or a month, before the year)
         raise DateError(f"'{word}' here says nothing of the date; remove it", at)
+    else:
+        fields.of_after = (fields.day, fields.month)
 
 
 def _scan_number(digits: str, ordinal: str | None, fields: _Fields, at: int) -> None:
