@@ -541,6 +541,20 @@ class TestExport:
         assert result.stdout == ""
         assert result.stderr == "citeline: error: -o is empty; give a file name\n"
 
+    @pytest.mark.parametrize("output", ["notes.txt/", "exports/", "new.csv/."])
+    def test_a_name_ending_as_a_folder_is_refused(self, tmp_path: Path, output: str) -> None:
+        # the shell refuses 'x/' too: it never writes (or replaces) the file 'x'
+        make_timeline(tmp_path)
+        (tmp_path / "notes.txt").write_text("keep\n", encoding="utf-8")
+        before = sorted(p.name for p in tmp_path.iterdir())
+        result = citeline("export", "--format", "csv", "-o", output, cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr == (
+            f"{output}: error: cannot write: this names a folder; give a file name\n"
+        )
+        assert sorted(p.name for p in tmp_path.iterdir()) == before
+        assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep\n"
+
     def test_unwritable_target_exits_2(self, tmp_path: Path) -> None:
         make_timeline(tmp_path)
         target = tmp_path / "missing" / "out.json"

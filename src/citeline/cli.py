@@ -181,6 +181,10 @@ def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | Non
     if output == "":
         _say("citeline: error: -o is empty; give a file name")
         return EXIT_USAGE
+    if output is not None and output != "-" and output.endswith(("/", os.sep, "/.")):
+        # (the shell refuses 'x/' too: it names a folder, never the file 'x')
+        _say(f"{one_line(output)}: error: cannot write: this names a folder; give a file name")
+        return EXIT_USAGE
     chosen = choose_events_path(events)
     command = args.command
     if command is None:
