@@ -12,12 +12,14 @@ own, become spaces.
 
 from __future__ import annotations
 
-_BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+_BIDI_CONTROLS = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+#: The characters beyond C0 that a terminal obeys: DEL, the C1 controls and the
+#: bidirectional overrides (what JSON output escapes, besides C0, for the same reason).
+TERMINAL_CONTROLS = (0x7F, *range(0x80, 0xA0), *_BIDI_CONTROLS)
 
 _VISIBLE = {c: chr(0x2400 + c) for c in range(0x20)}
+_VISIBLE.update({c: "\ufffd" for c in TERMINAL_CONTROLS})
 _VISIBLE[0x7F] = "␡"
-_VISIBLE.update({c: "\ufffd" for c in range(0x80, 0xA0)})
-_VISIBLE.update({c: "\ufffd" for c in _BIDI_CONTROLS})
 _VISIBLE.update({0x2028: " ", 0x2029: " "})
 
 #: For multi-line text: newlines stay, a tab becomes one space (offsets keep).

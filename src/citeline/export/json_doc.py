@@ -11,13 +11,11 @@ import json
 from typing import Any
 
 from citeline.model import Event, EventDate, PartialDate, Passage, Source, Timeline
+from citeline.sanitize import TERMINAL_CONTROLS
 
 #: Characters JSON leaves as they are but a terminal would obey: DEL, the C1
 #: controls and the bidirectional overrides. Escaping them keeps the JSON equal.
-_TERMINAL_ESCAPES = {
-    code: f"\\u{code:04x}"
-    for code in (0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A))
-}
+_TERMINAL_ESCAPES = {code: f"\\u{code:04x}" for code in TERMINAL_CONTROLS}
 
 
 def json_text(data: object, *, ensure_ascii: bool = False) -> str:
