@@ -83,3 +83,17 @@ async def test_select_source_and_many_sources() -> None:
             ("SourceRequested", "src-0500", None, None),
             ("SourceRequested", "src-0999", None, None),
         ]
+
+
+async def test_a_wrapped_line_of_usage_keeps_its_indent(viewer_timeline: Timeline) -> None:
+    app = ScreenHost(lambda: SourcesScreen(viewer_timeline))
+    async with app.run_test(size=(40, 24)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        usage = next(i for i, line in enumerate(lines) if "3 events · " in line)
+        assert lines[usage].startswith("   3 events")
+        # The rest of the usage line (id, file, author) wraps under its start.
+        beta = next(i for i, line in enumerate(lines) if line.startswith(" Beta notes"))
+        rest = lines[usage + 1 : beta]
+        assert any("alpha.txt" in line for line in rest), lines
+        assert all(line.startswith("   ") for line in rest), lines

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from rich.console import Group
+from rich.padding import Padding
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -149,13 +151,12 @@ class SourcesScreen(Screen[None]):
         return text
 
     @staticmethod
-    def _prompt(stats: SourceStats) -> Text:
-        """Two lines: the title, then usage, id, file and author."""
+    def _prompt(stats: SourceStats) -> Group:
+        """The title, then usage, id, file and author, indented as they wrap."""
         source = stats.source
-        events = stats.events
+        title = Text(one_line(source.title), style="bold")
         text = Text(end="")
-        text.append(one_line(source.title), style="bold")
-        text.append(f"\n  {counted(events, 'event')}")
+        text.append(counted(stats.events, "event"))
         text.append(f" · {format_share(stats.fraction)} quoted")
         text.append(" · ", style="dim")
         text.append(one_line(source.id), style="dim")
@@ -164,4 +165,4 @@ class SourcesScreen(Screen[None]):
         if source.author:
             text.append(" · by ", style="dim")
             text.append(one_line(source.author), style="dim")
-        return text
+        return Group(title, Padding(text, (0, 0, 0, 2)))
