@@ -789,6 +789,28 @@ def test_csv_values_read_back_as_the_browser_shows_them() -> None:
     assert row["tags"] == one_line(hostile.tags[0])
 
 
+def test_csv_cells_a_spreadsheet_would_run_are_written_as_text() -> None:
+    formulas = event(
+        "formulas",
+        '=HYPERLINK("http://example.invalid","open")',
+        single(2022, 2, 4),
+        P_LAST,
+        summary="+1 and more",
+        place="@home",
+        participants=("-x", "=y"),
+        tags=("a=b",),
+    )
+    timeline = Timeline("T", (formulas,), (SOURCE_A, SOURCE_B))
+    (row,) = csv.DictReader(io.StringIO(export_text(timeline, "csv"), newline=""))
+    assert row["title"] == '\'=HYPERLINK("http://example.invalid","open")'
+    assert row["summary"] == "'+1 and more"
+    assert row["place"] == "'@home"
+    # only the start of a cell counts: the second item is not at one
+    assert row["participants"] == "'-x\n=y"
+    assert row["tags"] == "a=b"
+    assert row["start"] == "2022-02-04"
+
+
 @pytest.mark.parametrize(
     ("date", "first", "days"),
     [

@@ -6,6 +6,11 @@ split them back exactly, whatever punctuation they contain. Start and end are
 ISO partial dates, empty for an open end of an interval. Control characters
 are shown as placeholders (``ESC`` as ``␛``), as the browser shows them;
 newlines stay in the summary and become spaces in every other field.
+
+A cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``,
+``-`` or ``@``) is written after an apostrophe, ``'=HYPERLINK(…)``, which
+spreadsheets take as "text follows" and do not show: opening an export never
+runs what a timeline's text says.
 """
 
 from __future__ import annotations
@@ -30,27 +35,34 @@ COLUMNS = (
 )
 #: Between the items of a list field (no item holds one: they are made single lines).
 LIST_SEPARATOR = "\n"
+#: What a spreadsheet reads as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def event_row(event: Event) -> dict[str, str]:
     """The CSV row of one event, every value a string."""
     date = event.date
     return {
-        "id": one_line(event.id),
-        "title": one_line(event.title),
+        "id": _text(one_line(event.id)),
+        "title": _text(one_line(event.title)),
         "start": date.start.iso() if date.start else "",
         "end": date.end.iso() if date.end else "",
         "precision": date.precision.value,
-        "place": one_line(event.place or ""),
+        "place": _text(one_line(event.place or "")),
         "participants": _joined(event.participants),
         "tags": _joined(event.tags),
-        "summary": visible(event.summary),
+        "summary": _text(visible(event.summary)),
         "sources": _joined(event.source_ids),
     }
 
 
+def _text(value: str) -> str:
+    """``value``, after an apostrophe when a spreadsheet would take it for a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
 def _joined(items: tuple[str, ...]) -> str:
-    return LIST_SEPARATOR.join(one_line(item) for item in items)
+    return _text(LIST_SEPARATOR.join(one_line(item) for item in items))
 
 
 def export_csv(timeline: Timeline) -> str:
