@@ -259,6 +259,21 @@ class TestDisambiguation:
         result = anchor(text, "…")
         assert isinstance(result, Ambiguous) and len(result.matches) == 200
 
+    def test_a_quote_turned_down_everywhere_lists_no_edits_beyond_a_block(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        # `.` is a third of every `…` of this source: the regular expression searches a
+        # marked copy of it, made without a list of every one of its edits.
+        lengths: list[int] = []
+        edits_of = anchoring._edits_of
+        monkeypatch.setattr(
+            anchoring, "_edits_of", lambda folded: lengths.append(len(folded)) or edits_of(folded)
+        )
+        text = CanonicalText("…" * (3 * anchoring.BLOCK_CHARS))
+        assert anchor(text, ".") == NotFound(None)
+        assert text._marked is not None  # searched by the regular expression
+        assert lengths and max(lengths) <= anchoring.BLOCK_CHARS
+
     def test_overlapping_occurrences_count(self) -> None:
         result = find("aaa", "aa")
         assert isinstance(result, Ambiguous)
@@ -481,3 +496,5 @@ def test_edits_are_the_space_runs_and_ellipses(text: str) -> None:
 @given(text=st.text(alphabet=" .…ab", max_size=60))
 def test_canonical_text_collapses_space_runs_and_expands_ellipses(text: str) -> None:
     assert anchoring._canon(text) == re.sub(" {2,}", " ", text).replace("…", "...")
+    marked = anchoring._canon(text, anchoring._MARKS)
+    assert marked == re.sub(" {2,}", " ", text).replace("…", anchoring._MARKS)

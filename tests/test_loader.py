@@ -738,6 +738,14 @@ class TestSourcesAndQuotes:
             " it; check the source id and copy the exact words: 'Volcanoes erupted in Iceland'"
         ]
 
+    def test_a_dot_in_a_source_made_only_of_ellipses_is_not_found(self, tmp_path: Path) -> None:
+        # Every dot of the source is a third of a `…`: not one place is whole characters.
+        text = VALID.replace("quote: the council voted 5-4", "quote: '.'")
+        assert lines(run(tmp_path, text, {"gazette.txt": "…" * 20_000})) == [
+            "events.yaml:13:16: error: quote not found in gazette.txt, nor anything close to"
+            " it; check the source id and copy the exact words: '.'"
+        ]
+
     def test_closest_search_budget(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(loader, "NEAR_MISS_BUDGET", 1)
         text = VALID.replace("the council voted 5-4", "the council voted 6-4").replace(
