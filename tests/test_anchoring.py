@@ -19,6 +19,7 @@ from citeline.anchoring import (
     anchor,
     fold,
 )
+from citeline.folding import fold_characters
 
 
 def find(source: str, quote: str, prefix: str | None = None, suffix: str | None = None):
@@ -229,6 +230,49 @@ class TestDisambiguation:
     def test_context_for_a_unique_quote_must_still_fit(self) -> None:
         result = find(self.SOURCE, "said no", suffix="maybe")
         assert isinstance(result, ContextMismatch)
+
+    def test_a_prefix_or_suffix_is_not_part_of_an_ellipsis(self) -> None:
+        source = "He ran… away. She ran. away"
+        result = find(source, "away", prefix=".")  # the first '.' would be a third of '…'
+        assert isinstance(result, Match) and result.start == source.rindex("away")
+        result = find(source, "away", prefix="…")
+        assert isinstance(result, Match) and result.start == source.index("away")
+        for prefix in (".", "..", "n..", ". ", "n. ..."):
+            assert isinstance(find("so… yes", "yes", prefix=prefix), ContextMismatch), prefix
+        for prefix in ("...", "so…", "o...", "…"):
+            assert spanned("so… yes", find("so… yes", "yes", prefix=prefix)) == "yes", prefix
+        for suffix in (".", "..", ". .", "....", "…."):
+            assert isinstance(find("yes… no", "yes", suffix=suffix), ContextMismatch), suffix
+        for suffix in ("...", "… no", "... n"):
+            assert spanned("yes… no", find("yes… no", "yes", suffix=suffix)) == "yes", suffix
+
+    @pytest.mark.parametrize(
+        ("source", "prefix", "suffix", "whole"),
+        [
+            # begins on a combining accent
+            ("Cafe\u0301 yes", "\u0301", None, "Cafe\u0301"),
+            # begins after a joiner
+            ("\U0001f469\u200d\U0001f4bb yes", "\U0001f4bb", None, "\U0001f469\u200d\U0001f4bb"),
+            # ends with a joiner
+            ("a\u200d yes", "a\u200d", None, None),
+            # ends before a combining accent
+            ("yes Cafe\u0301", None, "Cafe", "Cafe\u0301"),
+            # ends before a joiner, or with one
+            ("yes \U0001f469\u200d\U0001f4bb", None, "\U0001f469", "\U0001f469\u200d\U0001f4bb"),
+            ("yes \U0001f469\u200d\U0001f4bb", None, "\U0001f469\u200d", None),
+            # begins on a combining accent (one that joins the space)
+            ("yes \u0301x", None, "\u0301x", None),
+            # ends before an enclosing mark
+            ("yes 1\u20dd", None, "1", "1\u20dd"),
+        ],
+    )
+    def test_a_prefix_or_suffix_does_not_split_a_joined_sequence(
+        self, source: str, prefix: str | None, suffix: str | None, whole: str | None
+    ) -> None:
+        assert isinstance(find(source, "yes", prefix, suffix), ContextMismatch)
+        if whole is not None:  # the whole sequence fits
+            context = (whole, None) if prefix is not None else (None, whole)
+            assert spanned(source, find(source, "yes", *context)) == "yes"
 
     def test_second_match_differing_only_in_quote_or_dash_style_is_ambiguous(self) -> None:
         source = "the “no limits” pact; later the \"no limits\" pact — again the ‘no limits’ pact"
@@ -456,6 +500,83 @@ def test_a_found_span_folds_to_the_quote_and_is_found_once(
         assert fold(text[span.start : span.end]) == needle
         assert not _cuts_a_sequence(text, span.start, span.end)
     assert [span.start for span in spans] == sorted({span.start for span in spans})
+
+
+def _context_fits_by_brute_force(
+    text: str, span: Match, prefix: str | None, suffix: str | None
+) -> bool:
+    """Whether whole characters of ``text`` folding to ``prefix`` end where ``span``
+    starts, and whole characters folding to ``suffix`` start where it ends (a run of
+    whitespace may stand between), tried at every place of the original text."""
+
+    def whole_and_folds_to(start: int, end: int, context: str) -> bool:
+        folded = fold_characters(text[start:end])
+        return (
+            folded == folded.strip(" ")
+            and fold(folded) == context
+            and not _cuts_a_sequence(text, start, end)
+        )
+
+    def blank(start: int, end: int) -> bool:
+        return not fold_characters(text[start:end]).strip(" ")
+
+    before = fold(prefix) if prefix else ""
+    after = fold(suffix) if suffix else ""
+    return (
+        not before
+        or any(
+            whole_and_folds_to(begin, end, before)
+            for end in range(span.start, -1, -1)
+            if blank(end, span.start)
+            for begin in range(end)
+        )
+    ) and (
+        not after
+        or any(
+            whole_and_folds_to(start, end, after)
+            for start in range(span.end, len(text) + 1)
+            if blank(span.end, start)
+            for end in range(start + 1, len(text) + 1)
+        )
+    )
+
+
+#: Letters and dots more often than the rest, so that quotes recur and contexts fit.
+_CONTEXT = st.sampled_from("aaaabb...……  '’\u0301\u200d\n")
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=_CONTEXT, max_size=30), data=st.data())
+def test_a_prefix_and_a_suffix_are_whole_characters(text: str, data: st.DataObject) -> None:
+    """The places a prefix and a suffix pick are those where whole characters of the
+    source fold to them, right before and after the quote: never part of the dots one
+    ``…`` stands for, never a combining sequence cut in two."""
+    contexts = st.none() | st.text(alphabet=_CONTEXT, min_size=1, max_size=2)
+    if text and data.draw(st.integers(0, 3)):  # mostly a quote cut from the text
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        quote = text[start:end]
+        before = text[data.draw(st.integers(0, start)) : start] or None
+        after = text[end : data.draw(st.integers(end, len(text)))] or None
+        prefix = data.draw(st.just(before) | contexts)  # what stands there, or not
+        suffix = data.draw(st.just(after) | contexts)
+    else:
+        quote = data.draw(st.text(alphabet=_CONTEXT, min_size=1, max_size=3))
+        prefix, suffix = data.draw(contexts), data.draw(contexts)
+    needle = fold(quote)
+    assume(needle and (prefix or suffix))
+    canonical = CanonicalText(text)
+    spans = tuple(canonical.span(s, s + len(needle)) for s in canonical.find_all(needle))
+    fitting = tuple(s for s in spans if _context_fits_by_brute_force(text, s, prefix, suffix))
+    result = anchor(canonical, quote, prefix, suffix, find_closest=False)
+    if not spans:
+        assert result == NotFound(None)
+    elif not fitting:
+        assert result == ContextMismatch(spans)
+    elif len(fitting) == 1:
+        assert result == fitting[0]
+    else:
+        assert result == Ambiguous(fitting)
 
 
 @settings(max_examples=200, deadline=None)

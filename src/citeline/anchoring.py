@@ -387,9 +387,7 @@ def anchor(
     before = fold(prefix) if prefix else ""
     after = fold(suffix) if suffix else ""
     if before or after:
-        fitting = [
-            s for s in starts if _context_fits(text.canonical, s, s + len(needle), before, after)
-        ]
+        fitting = [s for s in starts if _context_fits(text, s, s + len(needle), before, after)]
         if not fitting:
             return ContextMismatch(_spans(text, starts, len(needle)))
         starts = fitting
@@ -403,22 +401,28 @@ def _spans(text: CanonicalText, starts: list[int], length: int) -> tuple[Match, 
     return tuple(text.span(s, s + length) for s in starts)
 
 
-def _context_fits(canonical: str, start: int, end: int, before: str, after: str) -> bool:
+def _context_fits(text: CanonicalText, start: int, end: int, before: str, after: str) -> bool:
     """Whether folded ``before``/``after`` stand right around ``[start, end)``.
 
     One space may stand between them and the quote (the canonical text has
-    no longer runs). Nothing is copied, so a long prefix costs no more than
-    comparing it.
+    no longer runs). They are whole characters, as the quote is (see
+    :meth:`CanonicalText.cuts`): the prefix ends where the quote starts (or at
+    the space before it) and begins neither among the dots of one ``…`` nor
+    inside a combining sequence; the suffix starts where the quote ends (or
+    after the space) and ends on a whole character too. Nothing is copied, so
+    a long prefix costs no more than comparing it.
     """
+    canonical = text.canonical
     if before:
         if start > 0 and canonical[start - 1] == " ":
             start -= 1
-        if start < len(before) or not canonical.startswith(before, start - len(before)):
+        begin = start - len(before)
+        if begin < 0 or not canonical.startswith(before, begin) or text.cuts(begin, start):
             return False
     if after:
         if end < len(canonical) and canonical[end] == " ":
             end += 1
-        if not canonical.startswith(after, end):
+        if not canonical.startswith(after, end) or text.cuts(end, end + len(after)):
             return False
     return True
 
