@@ -811,6 +811,33 @@ def test_csv_cells_a_spreadsheet_would_run_are_written_as_text() -> None:
     assert row["start"] == "2022-02-04"
 
 
+#: What a one-line field may hold that a reader would take for a line end: NEL, the
+#: C0 line and separator controls, and the Unicode line and paragraph separators.
+LINE_CONTROLS = "a\x85b\x0bc\x0cd\re\x1cf\x1dg\x1eh\x1fi\u2028j\u2029k"
+
+
+def test_markdown_one_line_fields_show_line_controls_as_the_browser_does() -> None:
+    from citeline.sanitize import one_line
+
+    shown = one_line(LINE_CONTROLS)  # NEL a placeholder, as a C1 control; LS and PS spaces
+    assert shown == "a\ufffdb␋c␌d␍e␜f␝g␞h␟i j k"
+    source = make_source("lines", "l.txt", f"Src {LINE_CONTROLS}", "The text.", f"{LINE_CONTROLS}")
+    passage = quote(source, "The text.", note=f"Note {LINE_CONTROLS}")
+    timeline = Timeline(
+        f"T {LINE_CONTROLS}",
+        (event("lines", f"Title {LINE_CONTROLS}", single(2022), passage, place=LINE_CONTROLS),),
+        (source,),
+    )
+    text = export_text(timeline, "markdown")
+    assert text.split("\n")[:6] == [
+        f"# T {shown}", "", f"## Title {shown}", "", f"*2022 · {shown}*", ""
+    ]
+    assert text.split("\n")[-2] == f"[^1]: Src {shown} ({shown}), `l.txt:1` — Note {shown}"
+    tokens = _markdown_tokens(text)
+    headings = [_plain(tokens[i + 1]) for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings == [f"T {shown}", f"Title {shown}"]
+
+
 @pytest.mark.parametrize(
     ("date", "first", "days"),
     [

@@ -7,6 +7,10 @@ numbered list) at the start of a line are escaped too. Leading indentation
 is dropped from quote and summary lines, because it would turn them into
 code blocks. Control characters are shown as placeholders (``ESC`` as ``␛``),
 as the browser shows them: a report printed on a terminal cannot command it.
+A one-line field (a title, the place, a note) stays one line: its newlines,
+tabs and Unicode line and paragraph separators become spaces, and a control
+that some reader would break the line at (NEL, ``VT``, ``FF``, ``CR``) a
+placeholder, as in the browser and the other exports.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import re
 
 from citeline.export.json_doc import display_date, source_of
 from citeline.model import Event, Passage, Timeline
+from citeline.sanitize import one_line as single_line
 from citeline.sanitize import visible
 
 # Characters that can start or end inline markup anywhere on a line:
@@ -34,8 +39,15 @@ def escape_inline(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """Escaped text on a single line (headings, footnotes, the date line)."""
-    return escape_inline(" ".join(text.split()))
+    """Escaped text on a single line (headings, footnotes, the date line).
+
+    Made one line as the browser makes it (:func:`citeline.sanitize.one_line`)
+    before runs of whitespace are made one space: newlines, tabs and the Unicode
+    line and paragraph separators become spaces, and every control character a
+    placeholder, NEL (``U+0085``, a C1 control) and the C0 line controls too, which
+    ``str.split`` would take for whitespace.
+    """
+    return escape_inline(" ".join(single_line(text).split()))
 
 
 def escape_lines(text: str) -> list[str]:
