@@ -221,3 +221,73 @@ async def test_the_kept_coverage_screen_shows_the_reloaded_timeline(flow_dir: Pa
         assert not shown.is_attached
         assert len(app.screen.timeline.events) == 4
         assert app.screen.grid.cursor == (3, 0)  # the extra event gone: the last one left
+
+
+#: The flow timeline with a third passage cited by the treaty (the user goes to it).
+THIRD_PASSAGE = EVENTS.replace(
+    "        quote: the treaty was signed in the capital after a long night.\n",
+    "        quote: the treaty was signed in the capital after a long night.\n"
+    "      - source: b\n        quote: The markets fell the next morning.\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("saved", "expected"),
+    [
+        # the title changed: the same passage, at the same place
+        (THIRD_PASSAGE.replace("Treaty signed", "Treaty finally signed"), 2),
+        # a passage cited before it: the same passage, one further down
+        (THIRD_PASSAGE.replace(
+            "      - source: a\n        quote: Later the treaty",
+            "      - source: a\n        quote: Both sides said little.\n"
+            "      - source: a\n        quote: Later the treaty",
+        ), 3),
+        # the passage gone: the one now at its place, here the last
+        (EVENTS, 1),
+    ],
+)
+async def test_a_reload_keeps_the_highlighted_passage(
+    flow_dir: Path, saved: str, expected: int  # noqa: F811
+) -> None:
+    from citeline.tui.widgets.event_detail import PassageList
+
+    events = flow_dir / "events.yaml"
+    events.write_text(THIRD_PASSAGE, encoding="utf-8")
+    app = _watching_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "j", "j")
+        passages = app.main_screen.query_one(PassageList)
+        assert app.focused is passages and passages.highlighted == 2
+        events.write_text(saved, encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert selected_id(app) == "treaty"
+        assert passages.event is app.timeline.event("treaty")
+        assert passages.highlighted == expected
+        assert app.focused is passages  # still in the passages
+        await pilot.press("k")  # and the keys go on from there
+        assert passages.highlighted == expected - 1
+
+
+async def test_a_reload_keeps_the_source_viewer_on_its_passage(flow_dir: Path) -> None:  # noqa: F811
+    from citeline.tui.screens.source_screen import SourceScreen
+
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "j", "enter")  # the treaty's second passage, in b.txt
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen) and app.screen.focus_ref == ("treaty", 1)
+        events.write_text(EVENTS.replace(  # a passage cited before it
+            "      - source: a\n        quote: Later the treaty",
+            "      - source: a\n        quote: Both sides said little.\n"
+            "      - source: a\n        quote: Later the treaty",
+        ), encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, SourceScreen)
+        assert (viewer.source_id, viewer.focus_ref) == ("b", ("treaty", 2))
+        await pilot.press("escape")  # back in the passages, on the same one
+        await pilot.pause()
+        assert app.main_screen.passages_focused and app.main_screen.passage_index == 2

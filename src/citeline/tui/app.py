@@ -30,6 +30,7 @@ from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
 from citeline.tui.palette import EventCommands, ExportCommands, SourceCommands
 from citeline.tui.reload import Snapshot, snapshot, watched_paths
 from citeline.tui.screens.main_screen import MainScreen
+from citeline.tui.widgets.event_detail import same_passage
 from citeline.wording import counted
 
 if TYPE_CHECKING:
@@ -644,8 +645,10 @@ class CitelineApp(App[int]):
                 timeout=4,
             )
             return
-        self.timeline = result.timeline
-        place = self._current_place()
+        before, after = self.timeline, result.timeline
+        self.timeline = after
+        place = _reloaded_place(self._current_place(), before, after)
+        self.history.update(lambda visited: _reloaded_place(visited, before, after))
         self.main_screen.set_timeline(result.timeline)
         self.call_after_refresh(self._freeze_timeline)
         if self.screen is not self.main_screen:
@@ -686,6 +689,18 @@ class CitelineApp(App[int]):
             )
             return
         self.call_from_thread(self.notify, f"Exported {fmt} to {path}", markup=False)
+
+
+def _reloaded_place(place: Place, before: Timeline, after: Timeline) -> Place:
+    """``place`` in the reloaded timeline ``after``: its passage the same passage of the
+    same event (see :func:`same_passage`), though others were added or removed."""
+    if place.event_id is None or place.passage_index is None:
+        return place
+    old, new = before.event(place.event_id), after.event(place.event_id)
+    if old is None or new is None:
+        return place
+    index = same_passage(old, place.passage_index, new)
+    return place if index is None else place._replace(passage_index=index)
 
 
 def _draw_unseen(screen: Screen, size: Size) -> None:

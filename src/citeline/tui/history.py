@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -52,6 +53,10 @@ class History(Generic[T]):
             self.visit(item)
         else:
             self._items[self._cursor] = item
+
+    def update(self, change: Callable[[T], T]) -> None:
+        """Put every place through ``change`` (after a reload: the passages renumbered)."""
+        self._items = [change(item) for item in self._items]
 
     def back(self) -> T | None:
         """Step back; the place stepped to, or ``None`` at the start."""

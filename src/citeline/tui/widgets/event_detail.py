@@ -152,9 +152,11 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
 
     def show(self, event: Event | None, timeline: Timeline) -> None:
         """Show ``event`` (or nothing): its fields, then its passages. The same event
-        again keeps its highlighted passage and scroll."""
+        again keeps its highlighted passage and scroll; so does a reloaded version of it
+        (the same id), its highlight on the same passage (see :func:`same_passage`)."""
         if event is self._event:
             return
+        before, highlighted, scroll = self._event, self.highlighted, self._scroll
         self._event = event
         if event is None:
             self._header = Text("No event selected.", style="italic")
@@ -172,7 +174,19 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
         self._hover = None
         self._layout = None
         self._lines.clear()
-        self.set_reactive(PassageList.highlighted, 0 if self._options else None)
+        kept = None
+        if event is not None and before is not None and before.id == event.id:
+            kept = same_passage(before, highlighted, event)
+        self.set_reactive(PassageList.highlighted, kept if kept is not None else (
+            0 if self._options else None
+        ))
+        if kept is not None:  # (reloaded: where the user was, the highlight in view)
+            self._scroll = scroll
+            layout = self._current_layout()
+            if layout is not None:
+                self._clamp_scrolls(layout)
+                if self.has_focus:
+                    self._scroll_to_highlight(layout)
         self._repaint()
 
     # -- actions ------------------------------------------------------------------------
@@ -501,6 +515,25 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             column += [Strip([blank], thickness)] * (rows - len(column))
             self._lines[key] = column
         return column[row] if 0 <= row < len(column) else Strip.blank(thickness)
+
+
+def same_passage(before: Event, index: int | None, after: Event) -> int | None:
+    """Which passage of ``after`` (a reloaded version of ``before``) is ``before``'s
+    passage ``index``: the one quoting the same words (as written, or as found) of
+    the same source (of several,
+    the nearest to ``index``), else the one at ``index``, or the last if there are
+    fewer now; ``None`` when ``after`` has no passages or ``index`` is ``None``."""
+    if index is None or not after.passages or not 0 <= index < len(before.passages):
+        return None
+    old = before.passages[index]
+    same = [
+        i for i, passage in enumerate(after.passages)
+        if passage.source_id == old.source_id
+        and (passage.quote == old.quote or passage.text == old.text)
+    ]
+    if same:
+        return min(same, key=lambda i: abs(i - index))
+    return min(index, len(after.passages) - 1)
 
 
 def _header_text(event: Event) -> Text:
