@@ -894,6 +894,9 @@ class TestSourcePaths:
         (tmp_path / "linked").symlink_to(tmp_path / "real")
         (line,) = self.check(tmp_path, "linked/a.txt", {})
         assert "goes through a symbolic link" in line
+        # watched all the same, for the link replaced by the folder itself
+        result = run(tmp_path, VALID.replace("gazette.txt", "linked/a.txt"), {})
+        assert result.source_paths == (tmp_path / "linked" / "a.txt",)
 
     @pytest.mark.parametrize(
         ("file", "ending"),

@@ -625,6 +625,8 @@ class _Checker:
             path = resolve_source_path(self.root_dir, written)
         except SourceFileError as error:
             self.at(pair.value, str(error))
+            if error.path is not None:  # (through a link: watched for the fix)
+                self.source_paths.append(error.path)
             return None
         self.source_paths.append(path)  # watched even while it is missing or unreadable
         key = Path(os.path.normpath(path))

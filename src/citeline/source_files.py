@@ -26,7 +26,15 @@ MAX_PATH_CHARS = 4096
 
 
 class SourceFileError(Exception):
-    """A source file cannot be used; the message says why and what to do."""
+    """A source file cannot be used; the message says why and what to do.
+
+    ``path``: the file it names, when that is inside the events folder though
+    refused (it goes through a link): watched for the fix all the same.
+    """
+
+    def __init__(self, message: str, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 #: What ``stat`` said of a file when it was read: size, modification time (ns), inode.
@@ -87,7 +95,8 @@ def resolve_source_path(root: Path, written: str) -> Path:
     if _goes_through_link(_real_root(str(root)), os.path.normpath(written)):
         raise SourceFileError(
             f"'{written}' goes through a symbolic link; copy the file itself into the"
-            " events folder"
+            " events folder",
+            path,
         )
     return path
 

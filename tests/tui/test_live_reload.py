@@ -12,7 +12,7 @@ from citeline.loader import load, remember
 from citeline.tui.app import CitelineApp, make_app
 from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.search_bar import SearchBar
-from tests.tui.flow_timeline import EVENTS, flow_dir, selected_id  # noqa: F401
+from tests.tui.flow_timeline import EVENTS, SOURCE_B, flow_dir, selected_id  # noqa: F401
 
 
 def _watching_app(folder: Path, select: str | None = None) -> CitelineApp:
@@ -291,3 +291,54 @@ async def test_a_reload_keeps_the_source_viewer_on_its_passage(flow_dir: Path) -
         await pilot.press("escape")  # back in the passages, on the same one
         await pilot.pause()
         assert app.main_screen.passages_focused and app.main_screen.passage_index == 2
+
+
+async def _no_reload_for(app: CitelineApp, seconds: float) -> None:
+    waited = 0.0
+    while waited < seconds:
+        await asyncio.sleep(0.1)
+        waited += 0.1
+        assert app.reload_count == 0, "a file the timeline does not read reloaded it"
+
+
+async def test_an_export_into_the_events_folder_does_not_reload(
+    flow_dir: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Nor any other file made beside the events file or a source (a folder's stamp
+    changes with each); the watcher still sees the files themselves."""
+    monkeypatch.chdir(flow_dir)
+    app = _watching_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "j")
+        await pilot.pause(0.6)  # (the first look taken)
+        app.export("json")
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if (flow_dir / "flow-test.json").is_file():
+                break
+        assert (flow_dir / "flow-test.json").is_file()
+        (flow_dir / "events.yaml~").write_text(EVENTS, encoding="utf-8")  # an editor's
+        await _no_reload_for(app, 3 * 0.5 + 0.5)
+        (flow_dir / "b.txt").write_text(SOURCE_B + "More.\n", encoding="utf-8")
+        await _wait_for_reload(app, 1)
+
+
+async def test_a_source_swapped_for_a_link_to_itself_is_seen(flow_dir: Path) -> None:  # noqa: F811
+    """Its stamp through the link is the same: the link itself is seen, and its fix."""
+    import os
+
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.6)
+        (flow_dir / "store").mkdir()
+        os.rename(flow_dir / "b.txt", flow_dir / "store" / "b.txt")
+        os.symlink(flow_dir / "store" / "b.txt", flow_dir / "b.txt")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        panel = app.main_screen.query_one("#errors", Static)
+        assert panel.display and "symbolic link" in str(panel.render())
+        os.unlink(flow_dir / "b.txt")
+        os.rename(flow_dir / "store" / "b.txt", flow_dir / "b.txt")
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        assert not panel.display

@@ -609,9 +609,11 @@ class CitelineApp(App[int]):
         are taken as they are now.
         """
         loaded = self._load_result.stamps if self._load_result is not None else {}
-        return {
-            path: loaded.get(os.path.normpath(path), stamp) for path, stamp in current.items()
-        }
+        # (a folder is never among the files read)
+        return Snapshot(current.watched, {
+            path: loaded.get(os.path.normpath(path), look)
+            for path, look in current.looks.items()
+        })
 
     def _check_files(self) -> None:
         self._reload_if_changed()
@@ -622,8 +624,8 @@ class CitelineApp(App[int]):
             current = self._current_snapshot(self.timeline)
             self._snapshot = self._as_loaded(current)
         else:
-            current = snapshot(self._snapshot)
-        if current == self._snapshot:
+            current = snapshot(self._snapshot.watched)
+        if current.looks == self._snapshot.looks:
             return
         result = load(self.events_path, long_lived=True)
         remember(self.events_path, result)
