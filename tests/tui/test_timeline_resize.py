@@ -73,3 +73,56 @@ async def test_the_search_field_keeps_the_cursor_row_in_view() -> None:
         await pilot.pause()
         await pilot.pause()
         assert _cursor_row_shown(app)
+
+
+def _many_errors() -> tuple[Diagnostic, ...]:
+    return tuple(
+        Diagnostic("events.yaml", line, 1, "mapping values are not allowed here")
+        for line in range(1, 9)
+    )
+
+
+@pytest.mark.parametrize("size", [(40, 12), (60, 14), (120, 12)])
+@pytest.mark.parametrize("shown", ["search", "errors", "both"])
+async def test_a_small_screen_keeps_a_row_for_the_cursor(
+    size: tuple[int, int], shown: str
+) -> None:
+    """The search field and the errors panel leave the list rows: the errors panel is
+    kept short, and in the narrow layout the detail gives way to the list."""
+    app = _bundled_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"jjjjj")
+        if shown != "search":
+            app.main_screen.show_diagnostics(_many_errors())
+        if shown != "errors":
+            await pilot.press("slash", *"xi")
+        await pilot.pause()
+        await pilot.pause()
+        assert _cursor_row_shown(app)
+        await pilot.press("down")  # (from the search field: the list's keys move it)
+        if shown != "errors":
+            await pilot.press("enter")  # the first match, the field still open
+        await pilot.pause()
+        await pilot.pause()
+        assert _cursor_row_shown(app)
+
+
+async def test_in_the_passages_a_small_screen_shows_the_detail() -> None:
+    """At 40×12 with the search field open, going into the passages shows them."""
+    from citeline.tui.widgets.event_detail import PassageList
+
+    app = _bundled_app()
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.press("slash", *"xi", "enter")
+        await pilot.pause()
+        detail = app.main_screen.query_one(PassageList)
+        assert not detail.display or detail.size.height == 0  # given way to the list
+        await pilot.press("enter")  # into the passages
+        await pilot.pause()
+        await pilot.pause()
+        assert app.focused is detail and detail.size.height >= 2
+        assert _cursor_row_shown(app)  # the list still shows the event
+        await pilot.press("escape")  # back to the list: the detail gives way again
+        await pilot.pause()
+        await pilot.pause()
+        assert _cursor_row_shown(app) and detail.size.height == 0

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.events import Resize, ScreenResume
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
 
 #: Below this width the detail stacks under the timeline.
 NARROW_WIDTH = 100
+#: Below this height the errors panel is kept short, and in the narrow layout the
+#: detail gives way to the list while the search field or the errors panel shows
+#: (unless the user is in the passages), so that the list keeps rows for its cursor.
+SHORT_HEIGHT = 24
 #: Events indexed for search per slice (about a millisecond), the pause between slices
 #: while keys are coming, and how long after the last key the user counts as idle.
 INDEX_SLICE = 100
@@ -88,7 +93,7 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # narrow or not from the first layout on (``on_resize`` only follows later resizes),
         # so the first frame is laid out, wrapped and scrolled for the right shape
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        self._fit_to(self.app.size)
         yield Static(id="title-bar", markup=False)
         yield TimeAxis(self._timeline, id="axis")
         yield TimelineList(
@@ -360,7 +365,11 @@ class MainScreen(Screen[None]):
         self.focus_timeline()
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        self._fit_to(event.size)
+
+    def _fit_to(self, size: Size) -> None:
+        self.set_class(size.width < NARROW_WIDTH, "-narrow")
+        self.set_class(size.height < SHORT_HEIGHT, "-short")
 
     # -- helpers ---------------------------------------------------------------------
 

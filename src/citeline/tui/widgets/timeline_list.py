@@ -208,8 +208,10 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
             return
         row = rows.event_rows[min(self.cursor, len(rows.event_rows) - 1)]
         top = row
-        # keep the year heading (and a gap above it) in view with the first event of a year
-        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < 2:
+        # keep the year heading (and a gap above it) in view with the first event of a year,
+        # when the list has rows for them beside the cursor's
+        above = min(2, self.scrollable_content_region.height - 1)
+        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < above:
             top -= 1
         self.scroll_to_region(
             Region(0, top, 1, row - top + 1), animate=False, force=True, immediate=True
@@ -228,7 +230,10 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
 
     def action_first(self) -> None:
         self._move_to(0)
-        self.scroll_home(animate=False, immediate=True)
+        event_rows = self._rows.event_rows
+        # the top, with the first year's heading, unless that leaves out the cursor's row
+        if not event_rows or event_rows[0] < self.scrollable_content_region.height:
+            self.scroll_home(animate=False, immediate=True)
 
     def action_last(self) -> None:
         self._move_to(len(self._rows.event_rows) - 1)
