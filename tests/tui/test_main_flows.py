@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from citeline.dates import parse_date
 from citeline.model import Event, Timeline
 from citeline.tui.app import make_app
@@ -408,3 +410,29 @@ async def test_the_title_bar_counts_matches_in_the_singular_for_one(
         await pilot.press("/", *"lone")
         await pilot.pause()
         assert "1 of 1 event matches lone" in screen_text(app)
+
+
+@pytest.mark.parametrize("clear", ["escape", "backspace"])
+@pytest.mark.parametrize("query", ["zzz", "treaty"])
+async def test_clearing_a_search_selects_again_the_event_selected_before(
+    flow_dir: Path, query: str, clear: str  # noqa: F811
+) -> None:
+    """Though it matched nothing (or not that event): the cursor moved by the filter
+    alone goes back; one the user moved among the matches stays."""
+    app = make_flow_app(flow_dir, select="storm")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("slash", *query)
+        await pilot.pause()
+        matches = app.main_screen.timeline_list.visible_event_count
+        assert matches == (0 if query == "zzz" else 2)
+        await pilot.press(*([clear] if clear == "escape" else [clear] * len(query)))
+        await pilot.pause()
+        assert app.main_screen.timeline_list.visible_event_count == 4
+        assert selected_id(app) == "storm"
+        assert app.main_screen.query_one(PassageList).event.id == "storm"
+    if query == "treaty" and clear == "escape":
+        app = make_flow_app(flow_dir, select="storm")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot.press("slash", *query, "enter", "j", "slash", clear)
+            await pilot.pause()
+            assert selected_id(app) == "markets"  # the user's choice among the matches

@@ -89,6 +89,10 @@ class MainScreen(Screen[None]):
         #: how long the last search took to filter the list, per event it looked at
         self._filter_rate = 0.0
         self._shown = False  # shown once already (see on_screen_resume)
+        #: the event selected as a search began, selected again when it is cleared unless
+        #: the user chose another meanwhile (the filter's own moves of the cursor aside)
+        self._search_origin: str | None = None
+        self._filtering = False  # the list's cursor moved by a filter, not by the user
 
     def compose(self) -> ComposeResult:
         # narrow or not from the first layout on (``on_resize`` only follows later resizes),
@@ -257,7 +261,11 @@ class MainScreen(Screen[None]):
         if index is None and selected is not None:
             index = min(self.timeline_list.selected_index or 0, len(timeline.events) - 1)
         self.query_one(TimeAxis).set_timeline(timeline)
-        self.timeline_list.set_timeline(timeline, select=index)
+        self._filtering = True  # (the same event: no choice of the user's)
+        try:
+            self.timeline_list.set_timeline(timeline, select=index)
+        finally:
+            self._filtering = False
         search = self._search_bar()
         query = search.value if search is not None else ""
         self._applied_query = None
@@ -293,6 +301,8 @@ class MainScreen(Screen[None]):
 
     def _on_list_moved(self, event_index: int) -> None:
         """The list's cursor moved: show the event now, so both draw in the same frame."""
+        if not self._filtering:
+            self._search_origin = None  # the user's choice: kept when the search clears
         if self.is_mounted:
             self._show_selected()
 
@@ -383,11 +393,18 @@ class MainScreen(Screen[None]):
         self._waiting_query = None
         self._indexed_share = 0.0
         if not terms:
-            self.timeline_list.filter(None)
+            self._show_all()
         else:
+            if self._search_origin is None:
+                selected = self.selected_event
+                self._search_origin = selected.id if selected else None
             looked_at = self._index.candidate_count(query)
             started = time.perf_counter()
-            self.timeline_list.filter(self._index.search(query), terms)
+            self._filtering = True
+            try:
+                self.timeline_list.filter(self._index.search(query), terms)
+            finally:
+                self._filtering = False
             self._filter_rate = (time.perf_counter() - started) / max(looked_at, 1)
         self._update_title(query)
         self._show_selected()
@@ -406,8 +423,22 @@ class MainScreen(Screen[None]):
         self._applied_query = ""
         self._waiting_query = None
         self._typed_query = None
-        self.timeline_list.filter(None)
+        self._show_all()
         self._update_title()
+
+    def _show_all(self) -> None:
+        """Every event shown again, the one selected as the search began selected again
+        (though the search matched nothing, or not it), unless the user chose another."""
+        origin, self._search_origin = self._search_origin, None
+        timeline_list = self.timeline_list
+        self._filtering = True
+        try:
+            timeline_list.filter(None)
+            index = self._timeline.index_of(origin) if origin is not None else None
+            if index is not None:
+                timeline_list.select_event(index)
+        finally:
+            self._filtering = False
 
     def _show_selected(self) -> None:
         index = self.timeline_list.selected_index
