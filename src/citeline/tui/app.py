@@ -28,9 +28,8 @@ from citeline.tui.commands import bindings
 from citeline.tui.history import History, Place
 from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
 from citeline.tui.palette import EventCommands, ExportCommands, SourceCommands
-from citeline.tui.reload import Snapshot, snapshot, watched_paths
+from citeline.tui.reload import Snapshot, same_passage, snapshot, watched_paths
 from citeline.tui.screens.main_screen import MainScreen
-from citeline.tui.widgets.event_detail import same_passage
 from citeline.wording import counted
 
 if TYPE_CHECKING:

@@ -1,4 +1,5 @@
-"""Noticing that the events file or its sources changed on disk.
+"""Noticing that the events file or its sources changed on disk, and keeping the
+user's place across the reload.
 
 A snapshot is a stamp of every watched path (a missing one counts too), so a
 save, a deletion or a file appearing all show up as a different snapshot:
@@ -11,6 +12,9 @@ save, a deletion or a file appearing all show up as a different snapshot:
   (a folder or a link, which one), not what it holds. A folder's own stamp
   changes with every file made in it, so an export written into the events
   folder, or an editor's backup beside a source, would reload the timeline.
+
+After a reload, :func:`same_passage` tells which passage of an event is the one
+the user was on.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from citeline.model import Event
 from citeline.source_files import stamp_of
 
 #: What a watched path was seen as (``None``: missing or unreadable).
@@ -83,3 +88,22 @@ def snapshot(watched: Watched) -> Snapshot:
         else:
             looks[path] = (stat.S_IFMT(info.st_mode), info.st_ino)
     return Snapshot(watched, looks)
+
+
+def same_passage(before: Event, index: int | None, after: Event) -> int | None:
+    """Which passage of ``after`` (a reloaded version of ``before``) is ``before``'s
+    passage ``index``: the one quoting the same words (as written, or as found) of
+    the same source (of several,
+    the nearest to ``index``), else the one at ``index``, or the last if there are
+    fewer now; ``None`` when ``after`` has no passages or ``index`` is ``None``."""
+    if index is None or not after.passages or not 0 <= index < len(before.passages):
+        return None
+    old = before.passages[index]
+    same = [
+        i for i, passage in enumerate(after.passages)
+        if passage.source_id == old.source_id
+        and (passage.quote == old.quote or passage.text == old.text)
+    ]
+    if same:
+        return min(same, key=lambda i: abs(i - index))
+    return min(index, len(after.passages) - 1)

@@ -32,6 +32,7 @@ from citeline.dates import format_date
 from citeline.model import Event, Timeline
 from citeline.sanitize import one_line, visible
 from citeline.tui.commands import bindings
+from citeline.tui.reload import same_passage
 from citeline.wording import counted
 
 #: Cells of padding left and right of each passage.
@@ -515,25 +516,6 @@ class PassageList(Widget, can_focus=True, inherit_bindings=False):
             column += [Strip([blank], thickness)] * (rows - len(column))
             self._lines[key] = column
         return column[row] if 0 <= row < len(column) else Strip.blank(thickness)
-
-
-def same_passage(before: Event, index: int | None, after: Event) -> int | None:
-    """Which passage of ``after`` (a reloaded version of ``before``) is ``before``'s
-    passage ``index``: the one quoting the same words (as written, or as found) of
-    the same source (of several,
-    the nearest to ``index``), else the one at ``index``, or the last if there are
-    fewer now; ``None`` when ``after`` has no passages or ``index`` is ``None``."""
-    if index is None or not after.passages or not 0 <= index < len(before.passages):
-        return None
-    old = before.passages[index]
-    same = [
-        i for i, passage in enumerate(after.passages)
-        if passage.source_id == old.source_id
-        and (passage.quote == old.quote or passage.text == old.text)
-    ]
-    if same:
-        return min(same, key=lambda i: abs(i - index))
-    return min(index, len(after.passages) - 1)
 
 
 def _header_text(event: Event) -> Text:
