@@ -8,6 +8,8 @@ then builds no date at all before its first frame.
 
 from __future__ import annotations
 
+import datetime as _dt
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -89,3 +91,18 @@ def chronology_of(timeline: Timeline) -> Chronology:
     if worked_out is None:  # (as a cached_property does: the fields stay frozen)
         worked_out = timeline.__dict__["_chronology_worked_out"] = Chronology.of(timeline.dates)
     return worked_out
+
+
+def listed_from(date: EventDate) -> _dt.date:
+    """The day an event is listed from: its first (its end's first, when open at the
+    start), the first key of :meth:`EventDate.sort_key`."""
+    return date.sort_key()[0]
+
+
+def first_event_from(timeline: Timeline, day: _dt.date) -> int:
+    """The index of the first event listed from ``day`` on: the first whose date starts on
+    or after it (``len(timeline.events)`` when every event starts before).
+
+    Events are in date order, so this looks at a few dates, never at the events.
+    """
+    return bisect_left(timeline.dates, day, key=listed_from)
