@@ -342,3 +342,26 @@ async def test_a_source_swapped_for_a_link_to_itself_is_seen(flow_dir: Path) -> 
         await _wait_for_reload(app, 2)
         await pilot.pause()
         assert not panel.display
+
+
+async def test_the_date_box_stays_open_across_a_reload_and_says_where_it_leads_now(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    from citeline.tui.screens.date_screen import DateScreen
+
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("d", *"2021")
+        await pilot.pause()
+        box = app.screen
+        assert isinstance(box, DateScreen)
+        assert "2021  The storm" in str(box.hint.render())
+        events.write_text(EVENTS.replace("The storm", "The great storm"), encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.screen is box
+        assert "2021  The great storm" in str(box.hint.render())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert selected_id(app) == "storm"

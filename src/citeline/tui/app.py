@@ -22,7 +22,7 @@ from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from citeline.loader import LoadResult, load, remember
-from citeline.model import Timeline
+from citeline.model import EventDate, Timeline
 from citeline.pending_load import LoadCancelled, PendingLoad
 from citeline.tui.commands import bindings
 from citeline.tui.history import History, Place
@@ -60,13 +60,14 @@ LOADING_STYLES = "styles/loading.tcss"
 #: screen, so reading them changes no style shown (parsing them at start took 4 ms).
 LATER_STYLES = tuple(
     Path(__file__).parent / "styles" / name
-    for name in ("source.tcss", "sources.tcss", "coverage.tcss", "help.tcss")
+    for name in ("source.tcss", "sources.tcss", "coverage.tcss", "help.tcss", "date.tcss")
 )
 LATER_SCREENS = (
     "citeline.tui.screens.source_screen",
     "citeline.tui.screens.sources_screen",
     "citeline.tui.screens.coverage_screen",
     "citeline.tui.screens.help_screen",
+    "citeline.tui.screens.date_screen",
 )
 
 
@@ -89,6 +90,7 @@ class CitelineApp(App[int]):
         "app.coverage",
         "app.help",
         "app.quit",
+        "app.goto-date",  # (after quit: where the footer is short, it gives way first)
         "app.quit-now",
         "app.palette",
     )
@@ -559,6 +561,22 @@ class CitelineApp(App[int]):
             self._visit(Place("timeline", self._selected_id()))
         await self.main_screen.open_search()
 
+    def action_goto_date(self) -> None:
+        """``d``: ask for a date, then select the first event shown from it."""
+        from citeline.tui.screens.date_screen import DateScreen
+
+        if isinstance(self.screen, DateScreen):
+            return
+        if self.screen is not self.main_screen:
+            self.history.replace(self._current_place())
+            self._visit(Place("timeline", self._selected_id()))
+        self.push_screen(DateScreen(self.main_screen.describe_date_target), self._go_to_date)
+
+    def _go_to_date(self, date: EventDate | None) -> None:
+        target = None if date is None else self.main_screen.date_target(date)
+        if target is not None:
+            self.go_to_event(target[0].id)
+
     def action_sources(self) -> None:
         self._open_view("sources")
 
@@ -652,7 +670,12 @@ class CitelineApp(App[int]):
         self.history.update(lambda visited: _reloaded_place(visited, before, after))
         self.main_screen.set_timeline(result.timeline)
         self.call_after_refresh(self._freeze_timeline)
-        if self.screen is not self.main_screen:
+        from citeline.tui.screens.date_screen import DateScreen
+
+        if isinstance(self.screen, DateScreen):  # (over the main screen: it stays open)
+            self._drop_coverage()
+            self.screen.describe_again()
+        elif self.screen is not self.main_screen:
             still_there = place.event_id is None or result.timeline.event(place.event_id)
             if place.view == "source" and (
                 not still_there or result.timeline.source(place.source_id or "") is None

@@ -76,6 +76,8 @@ COMMANDS: tuple[Command, ...] = (
     _C("app.sources", "s", "sources", "Sources", "List every source", "Anywhere"),
     _C("app.coverage", "c", "coverage", "Coverage",
        "Events × sources grid: which source cites what", "Anywhere"),
+    _C("app.goto-date", "d", "goto_date", "Date",
+       "Go to a date: the first event from it (2022-09-15, Sep 2022, 2022…)", "Anywhere"),
     _C("app.help", "question_mark", "help", "Help", "Show every key", "Anywhere",
        key_display="?"),
     _C("app.palette", "ctrl+p", "command_palette", "Palette",

@@ -56,6 +56,10 @@ def help_table() -> Table:
     table.add_row(Text("Search box", style="bold underline"), "")
     table.add_row(Text("Enter"), Text("Select the first match and show its detail"))
     table.add_row(Text("Esc"), Text("Clear the search and leave the box"))
+    table.add_row("", "")
+    table.add_row(Text("Date box", style="bold underline"), "")
+    table.add_row(Text("Enter"), Text("Select the first event from the date typed"))
+    table.add_row(Text("Esc"), Text("Close the box, the selection as it was"))
     return table
 
 

@@ -15,9 +15,11 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
+from citeline.chronology import first_event_from, listed_from
 from citeline.collector import collector_paused
+from citeline.dates import format_date
 from citeline.diagnostics import Diagnostic
-from citeline.model import Event, Timeline
+from citeline.model import Event, EventDate, Timeline
 from citeline.sanitize import one_line
 from citeline.search import SearchIndex, terms_of
 from citeline.tui.messages import SourceRequested
@@ -213,6 +215,36 @@ class MainScreen(Screen[None]):
             self._clear_search()
             timeline_list.select_event(index)
         return True
+
+    def date_target(self, date: EventDate) -> tuple[Event, bool] | None:
+        """The event going to ``date`` selects: the first shown that is listed from its
+        first day (and False), else the last shown (and True); ``None`` when no event
+        is shown (a search that matches nothing)."""
+        first = first_event_from(self._timeline, listed_from(date))
+        found = self.timeline_list.first_shown_from(first)
+        if found is None:
+            return None
+        index, past_the_end = found
+        return self._timeline.events[index], past_the_end
+
+    def describe_date_target(self, date: EventDate) -> Text:
+        """Where going to ``date`` leads, in two lines, for the date box."""
+        anchor = date.start or date.end
+        when = format_date(EventDate(anchor, anchor)) if anchor else format_date(date)
+        target = self.date_target(date)
+        text = Text()
+        if target is None:
+            text.append("No event is shown: the search matches none.", style="italic")
+            return text
+        event, past_the_end = target
+        kind = "match" if terms_of(self._applied_query or "") else "event"  # (of a search)
+        if past_the_end:
+            text.append(f"No {kind} from {when}; Enter selects the last:\n")
+        else:
+            text.append(f"The first {kind} from {when}:\n")
+        text.append(format_date(event.date), style="bold")
+        text.append("  " + one_line(event.title))
+        return text
 
     def step_event(self, delta: int) -> Event | None:
         """Move the selection by ``delta`` among the events shown."""

@@ -161,6 +161,18 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
         self.virtual_size = Size(self.size.width, len(rows))
         self.refresh()
 
+    def first_shown_from(self, event_index: int) -> tuple[int, bool] | None:
+        """The first event shown (its index) from ``event_index`` on, and False; or,
+        when every event shown comes before, the last shown, and True. ``None`` when
+        none is shown."""
+        indexes = self._rows.event_indexes
+        if not len(indexes):
+            return None
+        position = bisect_left(indexes, event_index)
+        if position < len(indexes):
+            return indexes[position], False
+        return indexes[-1], True
+
     def select_event(self, event_index: int) -> bool:
         """Put the cursor on an event; False when it is not shown (filtered out)."""
         position = self._rows.position_of(event_index)
