@@ -135,3 +135,27 @@ async def test_from_another_screen_it_goes_back_to_the_timeline(flow_dir: Path) 
         await pilot.press("question_mark")
         await pilot.pause()
         assert "Go to a date: the first event from it" in screen_text(app)
+
+
+async def test_the_event_gone_to_shows_at_the_top_with_what_follows(tmp_path: Path) -> None:
+    from citeline.tui.app import make_app
+    from tests.tui.conftest import synthetic_timeline
+
+    timeline = synthetic_timeline(events=300, sources=3)  # one event a month from 1000
+    app = make_app(timeline, tmp_path / "events.yaml", watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        timeline_list = app.main_screen.timeline_list
+        await type_date(pilot, "1010-06")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert selected_id(app) == "ev-125"
+        row = timeline_list._rows.event_rows[timeline_list.cursor]
+        assert 0 <= row - timeline_list.scroll_y <= 2  # at the top, not at the foot
+        # at the end of the timeline the list scrolls only so far
+        await type_date(pilot, "1024-12")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert selected_id(app) == "ev-299"
+        assert timeline_list.scroll_y == timeline_list.max_scroll_y

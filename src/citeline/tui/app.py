@@ -573,9 +573,13 @@ class CitelineApp(App[int]):
         self.push_screen(DateScreen(self.main_screen.describe_date_target), self._go_to_date)
 
     def _go_to_date(self, date: EventDate | None) -> None:
+        """Select the event ``date`` leads to, shown at the top of the list with what
+        follows it below."""
         target = None if date is None else self.main_screen.date_target(date)
         if target is not None:
             self.go_to_event(target[0].id)
+            timeline_list = self.main_screen.timeline_list
+            timeline_list.call_after_refresh(timeline_list.scroll_cursor_to_top)
 
     def action_sources(self) -> None:
         self._open_view("sources")

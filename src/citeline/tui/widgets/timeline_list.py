@@ -229,6 +229,18 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
             Region(0, top, 1, row - top + 1), animate=False, force=True, immediate=True
         )
 
+    def scroll_cursor_to_top(self) -> None:
+        """Scroll the cursor's row to the top, its year heading (and a gap above it) with
+        it, as far as the list scrolls: what comes after it shows below it."""
+        rows = self._rows
+        if not rows.event_rows:
+            return
+        row = rows.event_rows[min(self.cursor, len(rows.event_rows) - 1)]
+        top = row
+        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < 2:
+            top -= 1
+        self.scroll_to(y=top, animate=False, force=True, immediate=True)
+
     def action_move(self, delta: int) -> None:
         self._move_to(self.cursor + delta)
 
