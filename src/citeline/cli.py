@@ -323,9 +323,10 @@ def render_event_text(event: Event, timeline: Timeline) -> str:
 def _export(timeline: Timeline, fmt: str, output: str | None, events_path: Path) -> int:
     from citeline.export import export_text
     from citeline.export.atomic import is_device_or_pipe, write_atomic
+    from citeline.export.own_files import own_file
 
     if output is not None:
-        own = _own_file(output, timeline, events_path)
+        own = own_file(output, timeline, events_path)
         if own is not None:
             print(f"{one_line(output)}: error: this is {own}; write the export to another file",
                   file=sys.stderr)
@@ -355,36 +356,6 @@ def _export(timeline: Timeline, fmt: str, output: str | None, events_path: Path)
         return EXIT_USAGE
     print(f"wrote {shown} ({fmt}, {counted(len(timeline.events), 'event')})", file=sys.stderr)
     return EXIT_OK
-
-
-def _own_file(output: str, timeline: Timeline, events_path: Path) -> str | None:
-    """What of the timeline's own files ``output`` is (through any link), or ``None``.
-
-    Both the name as given and its ``realpath`` (what an atomic write replaces:
-    ``gone/../events.yaml`` is ``events.yaml`` there) are compared, by inode.
-    """
-    targets = set()
-    with contextlib.suppress(ValueError):  # (a NUL in the name: it names none of them)
-        for name in (output, os.path.realpath(output)):
-            with contextlib.suppress(OSError):  # not there: it is none of them
-                found = os.stat(name)
-                targets.add((found.st_dev, found.st_ino))
-    if not targets:
-        return None
-
-    def same(path: Path) -> bool:
-        try:
-            found = os.stat(path)
-        except OSError:
-            return False
-        return (found.st_dev, found.st_ino) in targets
-
-    if same(events_path):
-        return "the timeline's events file"
-    for source in timeline.sources:
-        if same(source.path):
-            return f"the timeline's source '{one_line(source.id)}'"
-    return None
 
 
 def _browse(

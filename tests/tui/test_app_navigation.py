@@ -189,6 +189,35 @@ async def test_palette_exports_to_the_current_folder(
     assert "Treaty signed" in written.read_text(encoding="utf-8")
 
 
+async def test_a_palette_export_never_replaces_a_source_of_the_timeline(
+    flow_dir: Path,  # noqa: F811
+    monkeypatch,
+) -> None:
+    from tests.tui.conftest import notifications
+
+    # the export of "Flow test" as Markdown is named flow-test.md: make it a source's name
+    (flow_dir / "a.txt").rename(flow_dir / "flow-test.md")
+    events = flow_dir / "events.yaml"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("file: a.txt", "file: flow-test.md"),
+        encoding="utf-8",
+    )
+    source = (flow_dir / "flow-test.md").read_text(encoding="utf-8")
+    monkeypatch.chdir(flow_dir)
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export markdown")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (refused,) = [n for n in notifications(app) if "Export refused" in n]
+        assert "is the timeline's source 'a'" in refused and "Nothing was written" in refused
+    assert (flow_dir / "flow-test.md").read_text(encoding="utf-8") == source
+
+
 async def test_the_later_screens_are_imported_after_the_first_frame(
     flow_dir: Path, monkeypatch  # noqa: F811
 ) -> None:

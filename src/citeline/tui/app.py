@@ -707,8 +707,19 @@ class CitelineApp(App[int]):
     def export(self, fmt: str) -> None:
         from citeline.export import export_text
         from citeline.export.atomic import write_atomic
+        from citeline.export.own_files import own_file
 
         path = self.export_path(fmt)
+        own = own_file(str(path), self.timeline, self.events_path)
+        if own is not None:  # (as the command line refuses it)
+            self.call_from_thread(
+                self.notify,
+                f"Export refused: {path} is {own}. Nothing was written; to export elsewhere,"
+                f" run 'citeline export --format {fmt} -o FILE'.",
+                severity="error",
+                markup=False,
+            )
+            return
         try:
             write_atomic(path, export_text(self.timeline, fmt))
         except OSError as error:
