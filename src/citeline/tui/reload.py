@@ -93,9 +93,10 @@ def snapshot(watched: Watched) -> Snapshot:
 def same_passage(before: Event, index: int | None, after: Event) -> int | None:
     """Which passage of ``after`` (a reloaded version of ``before``) is ``before``'s
     passage ``index``: the one quoting the same words (as written, or as found) of
-    the same source (of several,
-    the nearest to ``index``), else the one at ``index``, or the last if there are
-    fewer now; ``None`` when ``after`` has no passages or ``index`` is ``None``."""
+    the same source; of several, the one at the same place in the source, else the
+    one written the same (with the same ``prefix``/``suffix``), else the nearest to
+    ``index``. Failing all, the one at ``index``, or the last if there are fewer now;
+    ``None`` when ``after`` has no passages or ``index`` is ``None``."""
     if index is None or not after.passages or not 0 <= index < len(before.passages):
         return None
     old = before.passages[index]
@@ -104,6 +105,15 @@ def same_passage(before: Event, index: int | None, after: Event) -> int | None:
         if passage.source_id == old.source_id
         and (passage.quote == old.quote or passage.text == old.text)
     ]
-    if same:
-        return min(same, key=lambda i: abs(i - index))
-    return min(index, len(after.passages) - 1)
+    if not same:
+        return min(index, len(after.passages) - 1)
+
+    def likeness(i: int) -> tuple[bool, bool, int]:
+        passage = after.passages[i]
+        return (
+            (passage.start, passage.end) != (old.start, old.end),
+            (passage.quote, passage.prefix, passage.suffix) != (old.quote, old.prefix, old.suffix),
+            abs(i - index),
+        )
+
+    return min(same, key=likeness)
