@@ -168,7 +168,8 @@ async def test_the_errors_panel_counts_every_error_found(flow_dir: Path) -> None
         await pilot.pause()
         panel = str(app.main_screen.query_one("#errors", Static).render())
         assert "The file has 1,200 errors;" in panel
-        assert "… and 1,192 more" in panel
+        listed = panel.count(": error: ")
+        assert listed >= 1 and f"… and {1200 - listed:,} more" in panel
         assert any(
             "The timeline has 1,200 errors" in str(n.message) for n in app._notifications
         )

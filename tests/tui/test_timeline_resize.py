@@ -126,3 +126,41 @@ async def test_in_the_passages_a_small_screen_shows_the_detail() -> None:
         await pilot.pause()
         await pilot.pause()
         assert _cursor_row_shown(app) and detail.size.height == 0
+
+
+LONG_ERRORS = tuple(
+    Diagnostic("events.yaml", 10 + i, 5, f"problem {i} with a message long enough to wrap"
+               " at eighty columns, and then some more words")
+    for i in range(12)
+)
+
+
+@pytest.mark.parametrize(("size", "search"), [
+    ((80, 24), False), ((80, 24), True), ((120, 36), False), ((40, 12), False),
+    ((40, 12), True), ((60, 14), False),
+])
+async def test_the_errors_panel_lists_whole_errors_and_counts_the_rest(
+    size: tuple[int, int], search: bool
+) -> None:
+    app = make_app(load_timeline(bundled_events()), bundled_events(), watch=False)
+    async with app.run_test(size=size) as pilot:
+        if search:
+            await pilot.press("slash")
+        app.main_screen.show_diagnostics(LONG_ERRORS)
+        await pilot.pause()
+        await pilot.pause()
+        panel = app.main_screen.query_one("#errors")
+        text = [line.text.rstrip() for line in panel.render_lines(panel.region.reset_offset)]
+        body = text[1:]  # (under its top border)
+        listed = [n for n in range(12) if any(f"problem {n} " in line for line in body)]
+        more = body[-1]
+        assert more.strip().startswith(f"… and {12 - len(listed)} more: run citeline validate")
+        whole = sum(line.endswith("some more words") for line in body)
+        if size[1] >= 24:  # every error listed is whole
+            assert listed and whole == len(listed), body
+        else:  # the first error begun, in its three rows; over the search field, two: none
+            assert listed == ([] if search else [0]), body
+        if size == (120, 36):  # the header, 7 errors of a row each, the count of the rest
+            assert len(listed) == 7 and "The file has 12 errors" in body[0]
+        assert panel.region.height <= (3 if size[1] < 24 and search else 4 if size[1] < 24
+                                       else 10)

@@ -39,6 +39,14 @@ NARROW_WIDTH = 100
 #: detail gives way to the list while the search field or the errors panel shows
 #: (unless the user is in the passages), so that the list keeps rows for its cursor.
 SHORT_HEIGHT = 24
+#: Rows of the errors panel under its top border: at most, under 24 rows, and under 24
+#: rows with the search field open (the panel fits its text to them, see
+#: ``_show_errors``; main.tcss places the notifications above its tallest), and the most
+#: errors it lists.
+ERROR_ROWS = 9
+SHORT_ERROR_ROWS = 3
+SHORT_SEARCH_ERROR_ROWS = 2
+MAX_ERRORS_SHOWN = 8
 #: Events indexed for search per slice (about a millisecond), the pause between slices
 #: while keys are coming, and how long after the last key the user counts as idle.
 INDEX_SLICE = 100
@@ -91,6 +99,8 @@ class MainScreen(Screen[None]):
         #: how long the last search took to filter the list, per event it looked at
         self._filter_rate = 0.0
         self._shown = False  # shown once already (see on_screen_resume)
+        #: the errors the panel shows, and how many there are in all
+        self._errors: tuple[tuple[Diagnostic, ...], int] = ((), 0)
         #: the event selected as a search began, selected again when it is cleared unless
         #: the user chose another meanwhile (the filter's own moves of the cursor aside)
         self._search_origin: str | None = None
@@ -280,6 +290,8 @@ class MainScreen(Screen[None]):
             await self.mount(search, before="#errors")
         search.display = True
         self.set_class(True, "-searching")  # the errors and notifications go above it
+        if self._errors[0]:
+            self._show_errors()  # (under 24 rows it has a row fewer)
         self.set_focus(search)
 
     def set_timeline(self, timeline: Timeline) -> None:
@@ -312,21 +324,53 @@ class MainScreen(Screen[None]):
     ) -> None:
         """Show reload problems (or hide the panel when there are none); ``error_count``:
         how many errors were found in all (default: those in ``diagnostics``)."""
-        panel = self.query_one("#errors", Static)
-        errors = [d for d in diagnostics if d.is_error]
+        errors = tuple(d for d in diagnostics if d.is_error)
+        count = len(errors) if error_count is None else error_count
+        self._errors = (errors, count)
         self.set_class(bool(errors), "-errors")
+        self._show_errors()
+
+    def _show_errors(self) -> None:
+        """Fill the errors panel with as many whole errors as its rows hold (each wrapped
+        to the width), and a last line counting the others."""
+        panel = self.query_one("#errors", Static)
+        errors, count = self._errors
         if not errors:
             panel.display = False
             return
-        count = len(errors) if error_count is None else error_count
-        text = Text()
-        text.append(f"The file has {counted(count, 'error')};"
-                    " showing the last good timeline. Fix and save to reload.\n", style="bold")
-        for diagnostic in errors[:8]:
-            text.append(one_line(str(diagnostic)) + "\n")
-        if count > 8:
-            text.append(f"… and {count - 8:,} more (run 'citeline validate')\n")
-        panel.update(text)
+        rows = ERROR_ROWS
+        if self.has_class("-short"):
+            rows = SHORT_SEARCH_ERROR_ROWS if self.has_class("-searching") else SHORT_ERROR_ROWS
+        width = max(1, self.app.size.width - 2)  # (the panel's padding)
+        console = self.app.console
+
+        def height(text: Text) -> int:
+            return len(text.wrap(console, width))
+
+        header = Text(f"The file has {counted(count, 'error')};"
+                      " showing the last good timeline. Fix and save to reload.", style="bold")
+        if height(header) + 2 > rows:  # (room for an error and the count of the others)
+            header = Text(f"{counted(count, 'error')}; fix and save to reload.", style="bold")
+        lines: list[Text] = [header]
+        used = height(header)
+        shown = 0
+        for diagnostic in errors[:MAX_ERRORS_SHOWN]:
+            line = Text(one_line(str(diagnostic)))
+            others = count - shown - 1
+            if used + height(line) + (height(_more_errors(others)) if others else 0) > rows:
+                break
+            lines.append(line)
+            used += height(line)
+            shown += 1
+        more = height(_more_errors(count - 1)) if count > 1 else 0
+        if not shown and used + 1 + more <= rows:  # not one whole: the first, cut to a line
+            first = Text(one_line(str(errors[0])))
+            first.truncate(width, overflow="ellipsis")
+            lines.append(first)
+            shown = 1
+        if count > shown:
+            lines.append(_more_errors(count - shown))
+        panel.update(Text("\n").join(lines))
         panel.display = True
 
     # -- children's messages -------------------------------------------------------
@@ -412,6 +456,8 @@ class MainScreen(Screen[None]):
     def _fit_to(self, size: Size) -> None:
         self.set_class(size.width < NARROW_WIDTH, "-narrow")
         self.set_class(size.height < SHORT_HEIGHT, "-short")
+        if self._errors[0]:
+            self._show_errors()
 
     # -- helpers ---------------------------------------------------------------------
 
@@ -452,6 +498,8 @@ class MainScreen(Screen[None]):
             search.value = ""
             search.display = False
             self.set_class(False, "-searching")
+            if self._errors[0]:
+                self._show_errors()
         self._applied_query = ""
         self._waiting_query = None
         self._typed_query = None
@@ -500,3 +548,8 @@ class MainScreen(Screen[None]):
             )
         text.append(f"  {one_line(self._events_path)}", style="dim")
         self.query_one("#title-bar", Static).update(text, layout=False)  # one row, always
+
+
+def _more_errors(count: int) -> Text:
+    """The errors panel's last line, when it cannot list them all."""
+    return Text(f"… and {count:,} more: run citeline validate")
