@@ -630,6 +630,17 @@ class TestIds:
             " and '-' (for example 'council-vote')",
         ]
 
+    def test_an_id_starting_with_a_dash_is_told_so(self, tmp_path: Path) -> None:
+        text = VALID.replace("id: council-vote", 'id: "-5"').replace(
+            "id: gazette", "id: -Gazette"
+        ).replace("source: gazette", "source: -Gazette")
+        assert lines(run(tmp_path, text)) == [
+            "events.yaml:3:9: error: id '-Gazette' must start with a lowercase letter or digit"
+            " and may hold only lowercase letters, digits and '-' (for example 'gazette')",
+            "events.yaml:7:9: error: id '-5' must start with a lowercase letter or digit"
+            " (for example '5')",
+        ]
+
 
 class TestDates:
     @pytest.mark.parametrize(

@@ -570,8 +570,15 @@ class _Checker:
             return None
         if not ID_PATTERN.match(ident):
             slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "my-id"
-            self.at(fields["id"].value, f"id '{excerpt(ident, 40)}' may hold only lowercase"
-                    f" letters, digits and '-' (for example '{slug}')")
+            # Say what is wrong: a '-' first (the one allowed character that may not
+            # start an id), characters not allowed, or both.
+            rules = []
+            if ident.startswith("-"):
+                rules.append("must start with a lowercase letter or digit")
+            if re.search(r"[^a-z0-9-]", ident) or not rules:
+                rules.append("may hold only lowercase letters, digits and '-'")
+            self.at(fields["id"].value, f"id '{excerpt(ident, 40)}' {' and '.join(rules)}"
+                    f" (for example '{slug}')")
         return ident
 
     # -- sources --------------------------------------------------------------
