@@ -22,8 +22,15 @@ from citeline.anchoring import (
 from citeline.folding import fold_characters
 
 
-def find(source: str, quote: str, prefix: str | None = None, suffix: str | None = None):
-    return anchor(CanonicalText(source), quote, prefix, suffix)
+def find(
+    source: str,
+    quote: str,
+    prefix: str | None = None,
+    suffix: str | None = None,
+    *,
+    find_closest: bool = True,
+):
+    return anchor(CanonicalText(source), quote, prefix, suffix, find_closest=find_closest)
 
 
 def spanned(source: str, result: object) -> str:
@@ -150,6 +157,70 @@ class TestMatching:
     def test_a_quote_does_not_split_a_joined_sequence(self, source: str, quote: str) -> None:
         assert isinstance(find(source, quote), NotFound)
 
+    EMOJI = "Flag \U0001f1fa\U0001f1e6 and keycap 1\ufe0f\u20e3 and skin \U0001f44d\U0001f3fd done."
+
+    @pytest.mark.parametrize(
+        "quote",
+        [
+            "\U0001f1fa",  # half of the flag 🇺🇦: its first regional indicator
+            "Flag \U0001f1fa",
+            "\U0001f1e6",  # its second
+            "\U0001f1e6 and",
+            "\U0001f44d",  # a thumb without its skin tone (an emoji modifier)
+            "skin \U0001f44d",
+            "\U0001f3fd done",  # the skin tone without its thumb
+            "\U0001f3fd",
+            "1",  # a keycap: 1, a variation selector, an enclosing mark
+            "keycap 1",
+            "1\ufe0f",
+            "\ufe0f\u20e3",
+            "\u20e3 and",
+        ],
+    )
+    def test_a_quote_does_not_split_an_emoji(self, quote: str) -> None:
+        assert isinstance(find(self.EMOJI, quote, find_closest=False), NotFound)
+
+    @pytest.mark.parametrize(
+        "quote",
+        [
+            "\U0001f1fa\U0001f1e6",
+            "Flag \U0001f1fa\U0001f1e6 and",
+            "1\ufe0f\u20e3",
+            "keycap 1\ufe0f\u20e3 and",
+            "\U0001f44d\U0001f3fd",
+            "skin \U0001f44d\U0001f3fd done",
+        ],
+    )
+    def test_a_whole_emoji_is_found(self, quote: str) -> None:
+        assert spanned(self.EMOJI, find(self.EMOJI, quote)) == quote
+
+    def test_flags_pair_their_regional_indicators_from_the_start_of_a_run(self) -> None:
+        ua, fr = "\U0001f1fa\U0001f1e6", "\U0001f1eb\U0001f1f7"
+        source = f"x {ua}{fr}{ua[0]} y"  # two flags and a lone indicator
+        assert spanned(source, find(source, ua)) == ua
+        assert spanned(source, find(source, fr)) == fr
+        assert spanned(source, find(source, f"{fr}{ua[0]} y")) == f"{fr}{ua[0]} y"
+        for quote in (ua[1] + fr[0], fr[1] + ua[0], fr[1], f"{ua}{fr[0]}"):
+            assert isinstance(find(source, quote, find_closest=False), NotFound), quote
+        assert find(source, ua[0]) == Match(6, 7)  # the lone one, not the flag's
+
+    def test_a_quote_does_not_split_a_tag_sequence(self) -> None:
+        england = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+        source = f"the flag {england} flies"
+        assert isinstance(find(source, "flag \U0001f3f4", find_closest=False), NotFound)
+        assert isinstance(find(source, "\U000e007f flies", find_closest=False), NotFound)
+        assert spanned(source, find(source, f"flag {england}")) == f"flag {england}"
+
+    def test_an_emoji_turned_down_at_many_places_is_still_found(self) -> None:
+        ua, thumb = "\U0001f1fa\U0001f1e6", "\U0001f44d\U0001f3fd"
+        source = ua * 100 + " " + thumb * 100 + f" {ua[1]} {thumb[0]}"
+        text = CanonicalText(source)
+        assert anchor(text, ua[1]) == Match(len(source) - 3, len(source) - 2)
+        assert text._marked is not None  # searched by the regular expression
+        assert anchor(text, thumb[0]) == Match(len(source) - 1, len(source))
+        result = anchor(text, ua)
+        assert isinstance(result, Ambiguous) and len(result.matches) == 100
+
     def test_case_sensitive(self) -> None:
         source = "Moscow and Beijing"
         assert isinstance(find(source, "moscow and beijing"), NotFound)
@@ -264,6 +335,12 @@ class TestDisambiguation:
             ("yes \u0301x", None, "\u0301x", None),
             # ends before an enclosing mark
             ("yes 1\u20dd", None, "1", "1\u20dd"),
+            # begins on an emoji modifier, or on the second half of a flag
+            ("\U0001f44d\U0001f3fd yes", "\U0001f3fd", None, "\U0001f44d\U0001f3fd"),
+            ("\U0001f1fa\U0001f1e6 yes", "\U0001f1e6", None, "\U0001f1fa\U0001f1e6"),
+            # ends before an emoji modifier, or between the halves of a flag
+            ("yes \U0001f44d\U0001f3fd", None, "\U0001f44d", "\U0001f44d\U0001f3fd"),
+            ("yes \U0001f1fa\U0001f1e6", None, "\U0001f1fa", "\U0001f1fa\U0001f1e6"),
         ],
     )
     def test_a_prefix_or_suffix_does_not_split_a_joined_sequence(
@@ -353,6 +430,15 @@ class TestNotFound:
         assert anchoring._whole(source, Match(4, 8)) == Match(4, 9)
         assert anchoring._whole(source, Match(8, 12)) == Match(7, 12)
 
+    def test_closest_text_keeps_its_emoji_whole(self) -> None:
+        source = "Flag \U0001f1fa\U0001f1e6 and the council voted today."
+        result = find(source, "\U0001f1e6 and the counsil voted")
+        assert isinstance(result, NotFound) and result.closest is not None
+        assert source[result.closest.start :].startswith("\U0001f1fa\U0001f1e6 and the council")
+        source = "a \U0001f44d\U0001f3fd b"
+        assert anchoring._whole(source, Match(0, 3)) == Match(0, 4)
+        assert anchoring._whole(source, Match(3, 6)) == Match(2, 6)
+
     def test_nothing_close(self) -> None:
         result = find(self.SOURCE, "Completely unrelated sentence about volcanoes erupting")
         assert result == NotFound(None)
@@ -400,7 +486,9 @@ def test_a_unique_slice_anchors_back_to_itself(text: str, data: st.DataObject) -
     assert anchor(canonical, quote) == Match(start, end)
 
 
-_WHOLE = ".…ab e'\u0301\u20dd\u200d"
+#: With the two halves of a flag and an emoji modifier.
+_EMOJI = "\U0001f1fa\U0001f1e6\U0001f3fd"
+_WHOLE = ".…ab e'\u0301\u20dd\u200d" + _EMOJI
 
 
 @settings(max_examples=500, deadline=None)
@@ -426,13 +514,15 @@ def test_the_regular_expression_finds_what_the_loop_finds(
         anchoring._CUT_CANDIDATES = saved
     assert canonical._find_all_whole(needle, anchoring.MAX_OCCURRENCES) == by_loop
     assert canonical._marked is not None
-    assert canonical._marked.translate(dict.fromkeys(map(ord, anchoring._MARKS), ".")) == (
-        canonical.canonical
-    )
+    unmark = dict.fromkeys(map(ord, anchoring._MARKS), ".")
+    seconds = anchoring._SECOND_INDICATOR  # the second indicator of each flag, marked
+    unmark.update({ord(second): indicator for indicator, second in seconds.items()})
+    assert canonical._marked.translate(unmark) == canonical.canonical
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=st.text(alphabet="ae\u0301\u20dd\u093f\ufe0f\u200d .…", min_size=1, max_size=30),
+@given(text=st.text(alphabet="ae\u0301\u20dd\u093f\ufe0f\u200d .…\U000e0067" + _EMOJI,
+                   min_size=1, max_size=30),
        data=st.data())
 def test_a_slice_is_found_unless_it_cuts_a_combining_sequence(
     text: str, data: st.DataObject
@@ -466,18 +556,35 @@ def test_unique_slices_anchor_back_whatever_the_block_size(
     assert anchor(canonical, quote) == Match(start, end)
 
 
-_DOTS = ".…ab '’\u0301\u200d"
+_DOTS = ".…ab '’\u0301\u200d" + _EMOJI
 
 
 def _cuts_a_sequence(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` starts or ends inside a combining sequence."""
+    """Whether ``text[start:end]`` starts or ends inside a combining sequence (before
+    a combining mark, an emoji modifier or a tag character, or after a zero-width
+    joiner) or inside a flag (after an odd number of regional indicators, in a run of
+    them)."""
 
     def joins(char: str) -> bool:
-        return char == "\u200d" or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        return (
+            char == "\u200d"
+            or 0x1F3FB <= ord(char) <= 0x1F3FF
+            or 0xE0020 <= ord(char) <= 0xE007F
+            or unicodedata.category(char) in ("Mn", "Me", "Mc")
+        )
 
-    return (0 < start < len(text) and (joins(text[start]) or text[start - 1] == "\u200d")) or (
-        0 < end < len(text) and (joins(text[end]) or text[end - 1] == "\u200d")
-    )
+    def indicator(char: str) -> bool:
+        return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+    def inside(at: int) -> bool:
+        if not 0 < at < len(text):
+            return False
+        run = 0  # regional indicators right before ``at``
+        while run < at and indicator(text[at - 1 - run]):
+            run += 1
+        return joins(text[at]) or text[at - 1] == "\u200d" or (indicator(text[at]) and run % 2)
+
+    return inside(start) or inside(end)
 
 
 @settings(max_examples=500, deadline=None)
@@ -542,7 +649,7 @@ def _context_fits_by_brute_force(
 
 
 #: Letters and dots more often than the rest, so that quotes recur and contexts fit.
-_CONTEXT = st.sampled_from("aaaabb...……  '’\u0301\u200d\n")
+_CONTEXT = st.sampled_from("aaaabb...……  '’\u0301\u200d\n" + _EMOJI)
 
 
 @settings(max_examples=500, deadline=None)

@@ -16,7 +16,9 @@ its one block.
 
 A match is whole characters of the source: it never starts or ends among
 the dots one ``…`` stands for, nor inside a combining sequence (before a
-combining mark or around a zero-width joiner); only its two ends are looked at.
+combining mark, an emoji modifier or a tag character, or around a zero-width
+joiner), nor between the two regional indicators of a flag; only its two ends
+are looked at.
 
 Every search is bounded: at most ``MAX_OCCURRENCES`` occurrences are
 considered (and at most ``_CUT_CANDIDATES`` places that would cut a character
@@ -116,7 +118,8 @@ class CanonicalText:
     """A source text folded for matching, with the way back to original offsets."""
 
     __slots__ = (
-        "_block_canon", "_block_edits", "_block_original", "_marked", "canonical", "original"
+        "_block_canon", "_block_edits", "_block_original", "_flag_runs", "_marked", "canonical",
+        "original",
     )
 
     def __init__(self, original: str) -> None:
@@ -147,6 +150,7 @@ class CanonicalText:
         self._block_canon = block_canon
         self._block_edits: dict[int, _BlockEdits] = {}
         self._marked: str | None = None
+        self._flag_runs: array[int] | None = None
 
     def to_original(self, canon_offset: int) -> int:
         """Map a canonical character offset to the original text.
@@ -236,10 +240,14 @@ class CanonicalText:
 
     def _find_all_whole(self, needle: str, limit: int) -> list[int]:
         """What :meth:`find_all` finds, found by one regular expression over the
-        canonical text with the three dots of each ``…`` marked apart."""
+        canonical text with the three dots of each ``…`` marked apart, and the second
+        regional indicator of each flag."""
         marked = self._marked
         if marked is None:
-            marked = self._marked = _canon(fold_characters(self.original), _MARKS)
+            marked = _canon(fold_characters(self.original), _MARKS)
+            if _INDICATOR_RUNS.search(marked):
+                marked = _FLAGS.sub(_mark_second_indicator, marked)
+            self._marked = marked
         found: list[int] = []
         for match in _whole_pattern(needle).finditer(marked):
             found.append(match.start())
@@ -249,26 +257,27 @@ class CanonicalText:
 
     def cuts(self, start: int, end: int) -> bool:
         """Whether the canonical span ``[start, end)`` would cut a character in two:
-        start or end among the dots of one ``…``, or split a combining sequence
-        (a mark that joins the character before it, or a zero-width joiner).
+        start or end among the dots of one ``…``, split a combining sequence (a
+        character that joins the one before it, see :func:`_joins`, or a zero-width
+        joiner), or split a flag (see :meth:`in_flag`).
 
         Only the characters at the two ends are looked at (a canonical character
         there that is not a dot or a space is the original one).
         """
+        return self._inside(start) or self._inside(end)
+
+    def _inside(self, canon_offset: int) -> bool:
+        """Whether ``canon_offset`` falls inside one character of the source, as
+        :meth:`cuts` means it (the start and end of the text never do)."""
         canonical = self.canonical
-        if start > 0:
-            first = canonical[start]
-            if (first >= "\u0300" and _joins(first)) or canonical[start - 1] == _ZWJ:
-                return True
-            if first == "." and self.splits(start):
-                return True
-        if end < len(canonical):
-            after = canonical[end]
-            if (after >= "\u0300" and _joins(after)) or canonical[end - 1] == _ZWJ:
-                return True
-            if after == "." and self.splits(end):
-                return True
-        return False
+        if not 0 < canon_offset < len(canonical):
+            return False
+        char = canonical[canon_offset]
+        if canonical[canon_offset - 1] == _ZWJ:
+            return True
+        if char == ".":
+            return self.splits(canon_offset)
+        return char >= "\u0300" and (_joins(char) or self.in_flag(canon_offset))
 
     def splits(self, canon_offset: int) -> bool:
         """Whether ``canon_offset`` falls strictly inside the expansion of one
@@ -285,29 +294,78 @@ class CanonicalText:
             and self.to_original(canon_offset - 1) == self.to_original(canon_offset)
         )
 
+    def in_flag(self, canon_offset: int) -> bool:
+        """Whether ``canon_offset`` falls between the two regional indicators of one
+        flag: after an odd number of them, in a run of them (``🇺🇦🇫🇷`` is two flags,
+        and a quote may start at its third indicator but not at its second).
+
+        Only a place between two indicators is looked up, by one bisection in where
+        each run of them starts (found once, on first need), so this costs nothing
+        on text without flags, and little on a run of millions of them.
+        """
+        canonical = self.canonical
+        if not (
+            0 < canon_offset < len(canonical)
+            and _FIRST_INDICATOR <= canonical[canon_offset] <= _LAST_INDICATOR
+            and _FIRST_INDICATOR <= canonical[canon_offset - 1] <= _LAST_INDICATOR
+        ):
+            return False
+        runs = self._flag_runs
+        if runs is None:
+            runs = array("q", (run.start() for run in _INDICATOR_RUNS.finditer(canonical)))
+            self._flag_runs = runs
+        run_start = runs[bisect_right(runs, canon_offset - 1) - 1]
+        return (canon_offset - run_start) % 2 == 1
+
 
 _ZWJ = "\u200d"
 #: Unicode categories of the marks that join the character before them.
 _JOINING_CATEGORIES = frozenset(("Mn", "Me", "Mc"))
+#: The five emoji modifiers (skin tones: ``👍🏽`` is ``👍`` and one of them).
+_FIRST_MODIFIER, _LAST_MODIFIER = "\U0001f3fb", "\U0001f3ff"
+#: Tag characters (the letters and the end of a subdivision flag after its ``🏴``).
+_FIRST_TAG, _LAST_TAG = "\U000e0020", "\U000e007f"
+#: Regional indicators, A to Z: two of them make one flag (``🇺🇦`` is ``🇺`` and ``🇦``).
+_FIRST_INDICATOR, _LAST_INDICATOR = "\U0001f1e6", "\U0001f1ff"
+_INDICATOR_RUNS = re.compile(f"[{_FIRST_INDICATOR}-{_LAST_INDICATOR}]{{2,}}")
+#: Each flag of a run of indicators, in turn from its start.
+_FLAGS = re.compile(f"[{_FIRST_INDICATOR}-{_LAST_INDICATOR}]{{2}}")
 
 
 def _joins(char: str) -> bool:
     """Whether ``char`` belongs with the character before it: a combining mark
-    (``Mn``, ``Me``, ``Mc``, variation selectors among them) or a zero-width joiner."""
-    return char == _ZWJ or unicodedata.category(char) in _JOINING_CATEGORIES
+    (``Mn``, ``Me``, ``Mc``, variation selectors among them), an emoji modifier, a
+    tag character or a zero-width joiner."""
+    return (
+        char == _ZWJ
+        or _FIRST_MODIFIER <= char <= _LAST_MODIFIER
+        or _FIRST_TAG <= char <= _LAST_TAG
+        or unicodedata.category(char) in _JOINING_CATEGORIES
+    )
 
 
 #: The three dots of one ``…`` in the marked text of :meth:`CanonicalText._find_all_whole`:
 #: lone surrogates, which no text decoded from UTF-8 holds.
 _MARKS = "\udc00\udc01\udc02"
+#: The second regional indicator of a flag in the marked text, for each of A to Z:
+#: lone surrogates too.
+_SECOND_INDICATOR = {
+    chr(ord(_FIRST_INDICATOR) + letter): chr(0xDC20 + letter) for letter in range(26)
+}
 #: Places a needle may be turned down at before it is searched by a regular expression.
 _CUT_CANDIDATES = 64
 
 
+def _mark_second_indicator(flag: re.Match[str]) -> str:
+    """One flag of the marked text: its first indicator, and its second marked."""
+    return flag[0][0] + _SECOND_INDICATOR[flag[0][1]]
+
+
 @functools.cache
 def _joining_class() -> str:
-    """A regular expression class of the characters :func:`_joins` (built once, on
-    first need: about a tenth of a second)."""
+    """A regular expression class of the characters :func:`_joins`, and of the second
+    indicators of flags as marked (built once, on first need: about a tenth of a
+    second): no match ends before one."""
     ranges: list[list[int]] = []
     for code in range(0x300, 0x110000):
         if unicodedata.category(chr(code)) in _JOINING_CATEGORIES:
@@ -315,13 +373,22 @@ def _joining_class() -> str:
                 ranges[-1][1] = code
             else:
                 ranges.append([code, code])
+    seconds = sorted(_SECOND_INDICATOR.values())
+    ranges.extend(
+        [ord(a), ord(b)]
+        for a, b in (
+            (_FIRST_MODIFIER, _LAST_MODIFIER), (_FIRST_TAG, _LAST_TAG), (seconds[0], seconds[-1])
+        )
+    )
     return "[" + _ZWJ + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
 
 
 def _whole_pattern(needle: str) -> re.Pattern[str]:
     """Where ``needle`` starts in the marked text without cutting a character in two:
     a dot at either end is no dot of a ``…`` but its first (start) or last (end),
-    one inside is any dot, and no combining sequence is split at the ends."""
+    one inside is any dot; a regional indicator at the start is the first of a flag
+    (or one alone), one further on either; and no combining sequence is split at
+    the ends."""
     any_dot = "." + _MARKS
     last = len(needle) - 1
     parts: list[str] = []
@@ -333,6 +400,8 @@ def _whole_pattern(needle: str) -> re.Pattern[str]:
             if index == last:
                 dots = dots.replace(_MARKS[0], "").replace(_MARKS[1], "")
             parts.append(f"[{dots}]")
+        elif index > 0 and char in _SECOND_INDICATOR:
+            parts.append(f"[{char}{_SECOND_INDICATOR[char]}]")
         else:
             parts.append(re.escape(char))
     before = r"\A" if _joins(needle[0]) else f"(?<!{_ZWJ})"
@@ -462,7 +531,12 @@ def closest_span(text: CanonicalText, needle: str) -> Match | None:
     _, start, length = best
     if len(needle) > len(head):  # the span a long needle would cover from there
         length = len(needle)
-    return _whole(text.original, text.span(start, min(start + length, len(haystack))))
+    end = min(start + length, len(haystack))
+    if text.in_flag(start):  # the whole flag, as _whole keeps combining sequences whole
+        start -= 1
+    if text.in_flag(end):
+        end += 1
+    return _whole(text.original, text.span(start, end))
 
 
 def _whole(original: str, span: Match) -> Match:
