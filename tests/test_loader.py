@@ -642,6 +642,14 @@ class TestIds:
         ]
 
 
+    def test_an_id_ending_in_a_line_end_is_refused(self, tmp_path: Path) -> None:
+        text = VALID.replace("id: council-vote", 'id: "council-vote\\n"')
+        found = lines(run(tmp_path, text))
+        assert found[0].startswith("events.yaml:7:9: error: id 'council-vote")
+        assert "may hold only lowercase letters, digits and '-'" in found[0]
+        assert "(for example 'council-vote')" in found[0]
+
+
 class TestDates:
     @pytest.mark.parametrize(
         ("date", "expected"),

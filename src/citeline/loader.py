@@ -67,7 +67,7 @@ _SOURCES_SHARE = 0.1
 #: Sources and events checked between two progress reports.
 _PROGRESS_EVERY = 256
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")  # (whole: fullmatch, so no line end)
 
 TOP_FIELDS = ("title", "sources", "events")
 SOURCE_FIELDS = ("id", "file", "title", "author", "publisher", "url", "published")
@@ -568,7 +568,7 @@ class _Checker:
         ident = self.text(node, fields, "id", what, required=True)
         if ident is None:
             return None
-        if not ID_PATTERN.match(ident):
+        if not ID_PATTERN.fullmatch(ident):
             slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-") or "my-id"
             # Say what is wrong: a '-' first (the one allowed character that may not
             # start an id), characters not allowed, or both.
