@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import Static
 
-from citeline.loader import load, remember
+from citeline.loader import LoadResult, load, remember
 from citeline.tui.app import CitelineApp, make_app
 from citeline.tui.widgets.key_footer import KeyFooter
 from citeline.tui.widgets.search_bar import SearchBar
@@ -366,3 +370,97 @@ async def test_the_date_box_stays_open_across_a_reload_and_says_where_it_leads_n
         await pilot.press("enter")
         await pilot.pause()
         assert selected_id(app) == "storm"
+
+
+def _save(path: Path, text: str) -> None:
+    """Write ``path`` whole at once, as an editor saving atomically does."""
+    written = path.with_name(path.name + ".saving")
+    written.write_text(text, encoding="utf-8")
+    os.replace(written, path)
+
+
+async def _until(check: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    waited = 0.0
+    while not check():
+        await asyncio.sleep(0.02)
+        waited += 0.02
+        assert waited < timeout, f"waited in vain for {what}"
+
+
+async def test_a_load_slower_than_the_polls_runs_alone_and_the_last_save_shows(
+    flow_dir: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The first reload's load is held up after reading the files until the test lets it
+    go; meanwhile the file is saved again and the files are looked at several times. No
+    other load starts beside it, and the save made during it is reloaded after it."""
+    from citeline.tui import app as app_module
+
+    events = flow_dir / "events.yaml"
+    first, second = "Treaty signed at last", "Treaty signed at very long last"
+    real_load = app_module.load
+    guard = threading.Lock()
+    running, most, loaded = [0], [0], []
+    read, go_on = threading.Event(), threading.Event()
+
+    def held_load(*args: Any, **kwargs: Any) -> LoadResult:
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            result = real_load(*args, **kwargs)
+            event = result.timeline.event("treaty") if result.timeline else None
+            loaded.append(event.title if event else None)
+            if len(loaded) == 1:  # the first reload: the files read, held up
+                read.set()
+                go_on.wait(15)
+            return result
+        finally:
+            with guard:
+                running[0] -= 1
+
+    looks = [0]
+    check_files = CitelineApp._check_files
+
+    def counted_look(app: CitelineApp) -> None:
+        looks[0] += 1
+        check_files(app)
+
+    monkeypatch.setattr(app_module, "load", held_load)
+    monkeypatch.setattr(CitelineApp, "_check_files", counted_look)
+    app = _watching_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _until(lambda: app._snapshot is not None, "the first look")
+        _save(events, EVENTS.replace("Treaty signed", first))
+        await _until(read.is_set, "the first reload to read the files")
+        _save(events, EVENTS.replace("Treaty signed", second))  # saved during the load
+        seen = looks[0]
+        await _until(lambda: looks[0] >= seen + 3, "three looks during the load")
+        go_on.set()
+        await _until(lambda: app.reload_count >= 2, "the save made during the load")
+        seen = looks[0]
+        await _until(lambda: looks[0] >= seen + 3, "three looks after it")
+        await pilot.pause()
+        assert most[0] == 1  # one load at a time
+        assert loaded == [first, second]  # each save loaded once, in order
+        assert app.reload_count == 2
+        assert app.main_screen.selected_event.title == second  # what is on disk
+
+
+async def test_a_source_added_before_its_file_is_read_once_the_file_appears(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await _until(lambda: app._snapshot is not None, "the first look")
+        _save(events, EVENTS.replace(
+            "events:\n", "  - id: c\n    file: c.txt\n    title: Source C\nevents:\n", 1
+        ))
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.main_screen.query_one("#errors", Static).display  # c.txt is missing
+        (flow_dir / "c.txt").write_text("A third source.\n", encoding="utf-8")
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        assert not app.main_screen.query_one("#errors", Static).display
+        assert app.timeline.source("c") is not None

@@ -28,7 +28,14 @@ from citeline.tui.commands import bindings
 from citeline.tui.history import History, Place
 from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
 from citeline.tui.palette import EventCommands, ExportCommands, SourceCommands
-from citeline.tui.reload import Snapshot, same_passage, snapshot, watched_paths
+from citeline.tui.reload import (
+    Look,
+    Snapshot,
+    Watched,
+    same_passage,
+    snapshot,
+    watched_paths,
+)
 from citeline.tui.screens.main_screen import MainScreen
 from citeline.wording import counted
 
@@ -125,6 +132,8 @@ class CitelineApp(App[int]):
         self.history: History[Place] = History()
         #: the watched files as last seen (``None``: not looked at yet)
         self._snapshot: Snapshot | None = None
+        #: a look at the files (and the reload it may start) is under way
+        self._reloading = False
         self.reload_count = 0
         self.last_diagnostics: tuple = ()
         #: ``time.monotonic()`` of the last key or mouse event (background work yields to it);
@@ -196,7 +205,7 @@ class CitelineApp(App[int]):
         sources and their folders), 1.5 ms on the bundled timeline.
         """
         if self._watch:
-            self._reload_if_changed()
+            self._check_files()
             self.set_interval(RELOAD_INTERVAL, self._check_files)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -637,10 +646,27 @@ class CitelineApp(App[int]):
         })
 
     def _check_files(self) -> None:
+        """Look at the files on a thread, unless the last look is not done: one at a time.
+
+        A look that finds a change loads the timeline again, which may take
+        longer than :data:`RELOAD_INTERVAL`. A second load beside it would
+        only slow both down (each holds the interpreter lock most of the
+        time), and the one that read the older files could be shown last.
+        A save made during the load is seen by the first look after it.
+        """
+        if self._reloading:
+            return
+        self._reloading = True
         self._reload_if_changed()
 
-    @work(thread=True, exclusive=True, group="reload")
+    @work(thread=True, group="reload")
     def _reload_if_changed(self) -> None:
+        try:
+            self._look_and_reload()
+        finally:
+            self._reloading = False  # (after the reload was applied: see call_from_thread)
+
+    def _look_and_reload(self) -> None:
         if self._snapshot is None:  # the first look: against what the load read
             current = self._current_snapshot(self.timeline)
             self._snapshot = self._as_loaded(current)
@@ -650,9 +676,7 @@ class CitelineApp(App[int]):
             return
         result = load(self.events_path, long_lived=True)
         remember(self.events_path, result)
-        new_snapshot = self._current_snapshot(result.timeline, result.source_paths)
-        # a file written between the stat and the read is caught on the next poll
-        self.call_from_thread(self._apply_reload, result, new_snapshot)
+        self.call_from_thread(self._apply_reload, result, _seen_before(current, result))
 
     def _apply_reload(self, result: LoadResult, new_snapshot: Snapshot) -> None:
         self._snapshot = new_snapshot
@@ -740,6 +764,33 @@ def _reloaded_place(place: Place, before: Timeline, after: Timeline) -> Place:
         return place
     index = same_passage(old, place.passage_index, new)
     return place if index is None else place._replace(passage_index=index)
+
+
+def _seen_before(before: Snapshot, result: LoadResult) -> Snapshot:
+    """The files a reload's ``result`` watches, as they were before it read them.
+
+    ``before`` was taken just before the load: a file saved while it loaded
+    then differs from it, and is reloaded at the next look (a snapshot taken
+    after the load would take that save for the one loaded). A file only
+    this reload watches (a source just added) is stamped as the load found
+    it, or as missing if it read none (so it is read once it appears); a
+    new folder, as it is now.
+    """
+    timeline = result.timeline
+    sources = [s.path for s in timeline.sources] if timeline is not None else []
+    watched = watched_paths(before.watched.events_file, [*sources, *result.source_paths])
+    now = snapshot(Watched(watched.events_file, (), tuple(
+        folder for folder in watched.folders if folder not in before.looks
+    )))
+    looks: dict[Path, Look] = {}
+    for path in (watched.events_file, *watched.sources):
+        if path in before.looks:
+            looks[path] = before.looks[path]
+        else:
+            looks[path] = result.stamps.get(os.path.normpath(path))
+    for folder in watched.folders:
+        looks[folder] = before.looks[folder] if folder in before.looks else now.looks[folder]
+    return Snapshot(watched, looks)
 
 
 def _draw_unseen(screen: Screen, size: Size) -> None:
