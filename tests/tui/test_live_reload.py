@@ -464,3 +464,60 @@ async def test_a_source_added_before_its_file_is_read_once_the_file_appears(
         await pilot.pause()
         assert not app.main_screen.query_one("#errors", Static).display
         assert app.timeline.source("c") is not None
+
+
+async def test_the_palette_stays_open_across_a_reload_with_what_was_typed(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    from textual.command import CommandInput, CommandPalette
+
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir, select="treaty")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "j")  # in the passages, on the second
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"storm")
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        _save(events, EVENTS.replace("The storm", "The great storm"))
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.screen is palette
+        assert palette.query_one(CommandInput).value == "storm"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert selected_id(app) == "treaty"
+        assert app.main_screen.passages_focused and app.main_screen.passage_index == 1
+
+
+#: The flow timeline without source b (nor the passages that cite it).
+WITHOUT_B = (
+    EVENTS.replace("  - id: b\n    file: b.txt\n    title: Source B\n", "")
+    .replace("      - source: b\n        quote: the treaty was signed in the capital after"
+             " a long night.\n", "")
+    .split("  - id: markets\n")[0]
+)
+
+
+async def test_a_palette_entry_for_a_source_a_reload_took_away_says_so(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    from textual.command import CommandPalette
+
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"open source b")
+        await pilot.pause(0.3)
+        _save(events, WITHOUT_B)
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("enter")  # the entry listed before the reload
+        await pilot.pause()
+        assert app.is_running and app.screen is app.main_screen
+        assert any("No source 'b' now." in str(n.message) for n in app._notifications)

@@ -17,13 +17,14 @@ from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.css.query import NoMatches
 from textual.geometry import Size
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import AwaitMount
 from textual.widgets import Input
 
 from citeline.loader import LoadResult, load, remember
 from citeline.model import EventDate, Timeline
 from citeline.pending_load import LoadCancelled, PendingLoad
+from citeline.sanitize import one_line
 from citeline.tui.commands import bindings
 from citeline.tui.history import History, Place
 from citeline.tui.messages import EventChosen, PassageFocused, SourceRequested
@@ -500,27 +501,44 @@ class CitelineApp(App[int]):
         event = self.main_screen.selected_event
         return event.id if event else None
 
+    def _view_screen(self) -> Screen:
+        """The screen the user is on: the top one, or the one under the palette or a box
+        (a modal screen) open over it."""
+        for screen in reversed(self.screen_stack):
+            if not isinstance(screen, ModalScreen):
+                return screen
+        return self.screen
+
     def _current_place(self) -> Place:
-        """Where the user is now, read from the screens."""
+        """Where the user is now, read from the screens (under a palette or a box)."""
         selected = self._selected_id()
-        if self.screen is self.main_screen:
+        view = self._view_screen()
+        if view is self.main_screen:
             if self.main_screen.passages_focused:
                 return Place("passages", selected, passage_index=self.main_screen.passage_index)
             return Place("timeline", selected)
         coverage = self._kept_coverage()
-        if coverage is not None and self.screen is coverage:
+        if coverage is not None and view is coverage:
             event = coverage.grid.cursor_event  # (its row is that event's, to come back to)
             return Place("coverage", event.id if event else selected)
         return self.history.current or Place("timeline", selected)
 
     def go_to_event(self, event_id: str) -> None:
         """Show an event's detail on the main screen (a step in the history)."""
+        if self.timeline.event(event_id) is None:  # (a palette's, from before a reload)
+            self.notify(f"No event '{one_line(event_id)}' now.", severity="warning",
+                        markup=False)
+            return
         self.history.replace(self._current_place())
         self._visit(Place("timeline", event_id))
 
     def open_source(
         self, source_id: str, event_id: str | None = None, passage_index: int | None = None
     ) -> None:
+        if self.timeline.source(source_id) is None:  # (a palette's, from before a reload)
+            self.notify(f"No source '{one_line(source_id)}' now.", severity="warning",
+                        markup=False)
+            return
         self.history.replace(self._current_place())
         self._visit(Place("source", event_id, source_id, passage_index))
 
@@ -700,10 +718,13 @@ class CitelineApp(App[int]):
         self.call_after_refresh(self._freeze_timeline)
         from citeline.tui.screens.date_screen import DateScreen
 
-        if isinstance(self.screen, DateScreen):  # (over the main screen: it stays open)
+        if self._view_screen() is self.main_screen:
+            # a palette or a box open over it stays open, what is typed in it kept
             self._drop_coverage()
-            self.screen.describe_again()
-        elif self.screen is not self.main_screen:
+            for screen in self.screen_stack:
+                if isinstance(screen, DateScreen):
+                    screen.describe_again()
+        else:
             still_there = place.event_id is None or result.timeline.event(place.event_id)
             if place.view == "source" and (
                 not still_there or result.timeline.source(place.source_id or "") is None
@@ -712,8 +733,6 @@ class CitelineApp(App[int]):
             self._pop_to_main()
             self._drop_coverage()  # (made for the old timeline)
             self._apply(place)
-        else:
-            self._drop_coverage()
         self.notify(f"Reloaded: {counted(len(result.timeline.events), 'event')}.", timeout=2)
 
     # -- export ---------------------------------------------------------------------------------
