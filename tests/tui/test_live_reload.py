@@ -222,8 +222,8 @@ async def test_the_kept_coverage_screen_shows_the_reloaded_timeline(flow_dir: Pa
         await _wait_for_reload(app, 2)
         await pilot.pause()
         await pilot.pause()
-        assert isinstance(app.screen, CoverageScreen) and app.screen is not shown
-        assert not shown.is_attached
+        assert app.screen is shown  # shown in place, the reloaded timeline in it
+        assert shown.timeline is app.timeline
         assert len(app.screen.timeline.events) == 4
         assert app.screen.grid.cursor == (3, 0)  # the extra event gone: the last one left
 
@@ -521,3 +521,72 @@ async def test_a_palette_entry_for_a_source_a_reload_took_away_says_so(
         await pilot.pause()
         assert app.is_running and app.screen is app.main_screen
         assert any("No source 'b' now." in str(n.message) for n in app._notifications)
+
+
+#: A source declared before the others (the reload moves every column one on).
+ZETA = "sources:\n  - id: zeta\n    file: zeta.txt\n    title: Zeta first\n"
+
+
+async def test_a_reload_keeps_the_cursor_of_the_sources_list_on_its_source(
+    tmp_path: Path,
+) -> None:
+    from citeline.tui.screens.sources_screen import SourcesScreen
+    from tests.tui.conftest import EVENTS_YAML, write_viewer_files
+
+    events = write_viewer_files(tmp_path)
+    app = _watching_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s", "j", "j")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SourcesScreen)
+        listed = screen.option_list
+        assert listed.highlighted == 2  # gamma
+        alpha = tmp_path / "alpha.txt"
+        alpha.write_text(alpha.read_text(encoding="utf-8") + "One more line.\n",
+                         encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.timeline.source("alpha").text.endswith("One more line.\n")
+        assert app.screen is screen and listed.highlighted == 2
+        (tmp_path / "zeta.txt").write_text("Zeta.\n", encoding="utf-8")
+        _save(events, EVENTS_YAML.replace("sources:\n", ZETA, 1))
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        assert app.screen is screen
+        assert listed.highlighted == 3
+        assert listed.get_option_at_index(3).id == "gamma"  # the same source, moved on
+        assert "4 sources" in str(screen.query_one("#sources-header").render())
+
+
+async def test_a_reload_keeps_the_column_of_the_coverage_grid_on_its_source(
+    tmp_path: Path,
+) -> None:
+    from citeline.tui.screens.coverage_screen import CoverageScreen
+    from tests.tui.conftest import EVENTS_YAML, write_viewer_files
+
+    events = write_viewer_files(tmp_path)
+    app = _watching_app(tmp_path, select="e3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c", "l", "l")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CoverageScreen)
+        assert screen.grid.cursor == (2, 2)  # e3, gamma
+        (tmp_path / "beta.txt").write_text(
+            "Beta notes.\nThe budget passed.\nFiled in the archive.\nMore.\n", encoding="utf-8"
+        )
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.timeline.source("beta").text.endswith("More.\n")
+        assert app.screen is screen and screen.grid.cursor == (2, 2)
+        (tmp_path / "zeta.txt").write_text("Zeta.\n", encoding="utf-8")
+        _save(events, EVENTS_YAML.replace("sources:\n", ZETA, 1))
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.grid.cursor == (2, 3)
+        assert screen.grid.cursor_source.id == "gamma"  # the same source, moved on
+        await pilot.press("escape")  # back where the grid was left
+        await pilot.pause()
+        assert app.screen is app.main_screen and selected_id(app) == "e3"

@@ -718,9 +718,10 @@ class CitelineApp(App[int]):
         self.call_after_refresh(self._freeze_timeline)
         from citeline.tui.screens.date_screen import DateScreen
 
-        if self._view_screen() is self.main_screen:
-            # a palette or a box open over it stays open, what is typed in it kept
-            self._drop_coverage()
+        view = self._view_screen()
+        if view is self.main_screen or self._show_reloaded(view, place):
+            # shown in place: a palette or a box open over it stays open, what is typed kept
+            self._drop_coverage()  # (made for the old timeline, unless shown)
             for screen in self.screen_stack:
                 if isinstance(screen, DateScreen):
                     screen.describe_again()
@@ -734,6 +735,25 @@ class CitelineApp(App[int]):
             self._drop_coverage()  # (made for the old timeline)
             self._apply(place)
         self.notify(f"Reloaded: {counted(len(result.timeline.events), 'event')}.", timeout=2)
+
+    def _show_reloaded(self, view: Screen, place: Place) -> bool:
+        """Show the reloaded timeline in ``view``, kept on top (with the palette or a
+        box open over it), its cursor where it was; ``False`` if ``view`` cannot, and is
+        to be made again."""
+        from citeline.tui.screens.help_screen import HelpScreen
+        from citeline.tui.screens.sources_screen import SourcesScreen
+
+        timeline = self.timeline
+        if place.event_id is not None and timeline.event(place.event_id) is not None:
+            self._select_quietly(place.event_id)
+        if isinstance(view, SourcesScreen):
+            view.set_timeline(timeline)
+            return True
+        coverage = self._kept_coverage()
+        if view is coverage and coverage is not None:
+            coverage.set_timeline(timeline, self._selected_id())
+            return True
+        return isinstance(view, HelpScreen)
 
     # -- export ---------------------------------------------------------------------------------
 

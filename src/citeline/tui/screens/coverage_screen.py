@@ -46,6 +46,21 @@ class CoverageScreen(Screen[None]):
     def grid(self) -> CoverageGrid:
         return self.query_one(CoverageGrid)
 
+    def set_timeline(self, timeline: Timeline, event_id: str | None) -> None:
+        """Show a reloaded timeline, the cursor on ``event_id``'s row and in the same
+        source's column if it is still there (else at its place)."""
+        grid = self.grid
+        source = grid.cursor_source
+        row, column = grid.cursor
+        if event_id is not None:
+            row = timeline.index_of(event_id) or 0
+        if source is not None:
+            ids = [s.id for s in timeline.sources]
+            column = ids.index(source.id) if source.id in ids else column
+        self._timeline = timeline
+        self.query_one("#coverage-header", Static).update(self._header())
+        grid.set_timeline(timeline, row, column)
+
     def select_event(self, event_id: str) -> bool:
         """Put the cursor on the event's row (keeping the column)."""
         index = self._timeline.index_of(event_id)

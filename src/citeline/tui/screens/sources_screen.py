@@ -101,6 +101,24 @@ class SourcesScreen(Screen[None]):
     def option_list(self) -> OptionList:
         return self.query_one("#sources-list", OptionList)
 
+    def set_timeline(self, timeline: Timeline) -> None:
+        """Show a reloaded timeline's sources, the cursor on the same source if it is
+        still there (else at its place)."""
+        option_list = self.option_list
+        index = option_list.highlighted
+        kept = option_list.get_option_at_index(index).id if index is not None else None
+        self._timeline = timeline
+        self._stats = source_stats(timeline)
+        self.query_one("#sources-header", Static).update(self._header())
+        option_list.clear_options()
+        option_list.add_options(
+            Option(self._prompt(stats), id=stats.source.id) for stats in self._stats
+        )
+        if kept is not None and self.select_source(kept):
+            return
+        if index is not None and self._stats:
+            option_list.highlighted = min(index, len(self._stats) - 1)
+
     def select_source(self, source_id: str) -> bool:
         """Put the cursor on a source."""
         for index, stats in enumerate(self._stats):

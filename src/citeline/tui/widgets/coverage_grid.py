@@ -136,6 +136,13 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._take(timeline)
+        self._row = max(0, min(row, len(self._events) - 1))
+        self._column = 0
+        self._cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(512)
+
+    def _take(self, timeline: Timeline) -> None:
+        """Read what the grid shows of ``timeline``."""
         self._events = timeline.events
         self._sources = timeline.sources
         column_of = {source.id: index for index, source in enumerate(self._sources)}
@@ -153,9 +160,6 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         most = max((len(cols) for cols in self._cited), default=0)
         self._count_width = max(3, len(str(most)))
         self._grid = GridLayout(self._date_width, 20, self._count_width, self._cell)
-        self._row = max(0, min(row, len(self._events) - 1))
-        self._column = 0
-        self._cache: LRUCache[tuple[int, int, int, int], Strip] = LRUCache(512)
 
     # -- what others may ask ------------------------------------------------------------
 
@@ -184,6 +188,17 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
     def source_count(self, row: int) -> int:
         """How many distinct sources event ``row`` cites."""
         return len(self._cited[row])
+
+    def set_timeline(self, timeline: Timeline, row: int, column: int) -> None:
+        """Show a reloaded timeline, the cursor on that cell (clamped)."""
+        self._take(timeline)
+        self._row = max(0, min(row, len(self._events) - 1))
+        self._column = max(0, min(column, len(self._sources) - 1))
+        self._cache.clear()
+        if self.is_mounted:
+            self._relayout()
+        if self._events and self._sources:
+            self.post_message(self.CursorMoved(self, self._row, self._column))
 
     def move_to(self, row: int, column: int) -> None:
         """Put the cursor on a cell (clamped) and scroll it into view."""
