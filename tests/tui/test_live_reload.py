@@ -590,3 +590,50 @@ async def test_a_reload_keeps_the_column_of_the_coverage_grid_on_its_source(
         await pilot.press("escape")  # back where the grid was left
         await pilot.pause()
         assert app.screen is app.main_screen and selected_id(app) == "e3"
+
+
+async def test_a_reload_keeps_the_source_viewer_scrolled_where_it_was(tmp_path: Path) -> None:
+    """Another file changed: the viewer stays where the user scrolled to (the palette open
+    over it too); its own text changed: the passage under focus brought into view."""
+    from textual.command import CommandPalette
+
+    from citeline.tui.screens.source_screen import SourceScreen
+    from tests.tui.conftest import write_viewer_files
+
+    write_viewer_files(tmp_path)
+    app = _watching_app(tmp_path, select="e1")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("enter", "enter")  # e1's first passage, in alpha, line 3
+        await pilot.pause()
+        viewer = app.screen
+        assert isinstance(viewer, SourceScreen) and viewer.source_id == "alpha"
+        text = viewer.source_text
+        await pilot.press(*"j" * 12)
+        await pilot.pause()
+        scrolled = text.scroll_y
+        assert scrolled >= 12 and not text._focus_in_view()  # the passage scrolled away
+        beta = tmp_path / "beta.txt"
+        beta.write_text(beta.read_text(encoding="utf-8") + "More.\n", encoding="utf-8")
+        await _wait_for_reload(app, 1)
+        await pilot.pause()
+        assert app.screen is viewer and text.timeline is app.timeline
+        assert text.scroll_y == scrolled and viewer.focus_ref == ("e1", 0)
+        await pilot.press("G", "ctrl+p")
+        await pilot.pause()
+        bottom = text.scroll_y
+        assert bottom > scrolled and isinstance(app.screen, CommandPalette)
+        beta.write_text(beta.read_text(encoding="utf-8") + "Again.\n", encoding="utf-8")
+        await _wait_for_reload(app, 2)
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is viewer and text.scroll_y == bottom
+        alpha = tmp_path / "alpha.txt"  # the source shown: its passage brought into view
+        alpha.write_text("A new first line.\n" + alpha.read_text(encoding="utf-8"),
+                         encoding="utf-8")
+        await _wait_for_reload(app, 3)
+        await pilot.pause()
+        assert app.screen is viewer and viewer.focus_ref == ("e1", 0)
+        assert "A new first line." in text.source.text
+        assert text._focus_in_view()

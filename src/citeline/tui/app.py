@@ -741,11 +741,21 @@ class CitelineApp(App[int]):
         box open over it), its cursor where it was; ``False`` if ``view`` cannot, and is
         to be made again."""
         from citeline.tui.screens.help_screen import HelpScreen
+        from citeline.tui.screens.source_screen import SourceScreen
         from citeline.tui.screens.sources_screen import SourcesScreen
 
         timeline = self.timeline
-        if place.event_id is not None and timeline.event(place.event_id) is not None:
+        event_there = place.event_id is None or timeline.event(place.event_id) is not None
+        if isinstance(view, SourceScreen) and not (
+            event_there and place.view == "source" and place.source_id == view.source_id
+            and timeline.source(view.source_id) is not None
+        ):
+            return False  # (the source or the event gone: the timeline shown instead)
+        if place.event_id is not None and event_there:
             self._select_quietly(place.event_id)
+        if isinstance(view, SourceScreen):
+            view.show_reloaded(timeline, place.event_id, place.passage_index)
+            return True
         if isinstance(view, SourcesScreen):
             view.set_timeline(timeline)
             return True

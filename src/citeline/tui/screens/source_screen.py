@@ -171,6 +171,16 @@ class SourceScreen(Screen[None]):
         if self.is_mounted:  # else ``on_mount`` will
             self._show()
 
+    def show_reloaded(
+        self, timeline: Timeline, event_id: str | None, passage_index: int | None
+    ) -> None:
+        """Show the source shown from a reloaded timeline (which must have it), that
+        passage under focus: scrolled where it was if the source's text is unchanged
+        (else to the passage), the keyboard focus left where it is."""
+        self._take(timeline, self._source.id, event_id, passage_index)
+        if self.is_mounted:
+            self._show(reloaded=True)
+
     def show_passage(self, event_id: str, passage_index: int) -> bool:
         """Focus that event's passage (which must quote this source)."""
         if not self.source_text.focus_passage(event_id, passage_index):
@@ -229,8 +239,9 @@ class SourceScreen(Screen[None]):
                 return event_id, index
         return None
 
-    def _show(self) -> None:
-        """Put the source taken last into the widgets, focused as asked."""
+    def _show(self, *, reloaded: bool = False) -> None:
+        """Put the source taken last into the widgets, focused as asked (``reloaded``:
+        the same source, from a reloaded timeline, kept as it was shown)."""
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         timeline = self._shown_timeline()
         text = self.source_text
@@ -240,6 +251,10 @@ class SourceScreen(Screen[None]):
         ref = None
         if event_id is not None:
             ref = self._first_ref(event_id) if passage_index is None else (event_id, passage_index)
+        if reloaded:
+            text.show_reloaded(timeline, self._source, ref)
+            self._update_panel()
+            return
         text.show_source(timeline, self._source, ref)
         self._update_panel()
         if self.focused is not text:

@@ -227,6 +227,29 @@ class SourceText(RowView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False)
         return False
 
+    def show_reloaded(
+        self, timeline: Timeline, source: Source, ref: tuple[str, int] | None = None
+    ) -> bool:
+        """Show the source shown, from a reloaded timeline, with passage ``ref`` under focus.
+
+        A text unchanged keeps its wrap and stays scrolled where it was (the
+        reload may have been of another file); a text changed is shown as by
+        :meth:`show_source`, scrolled to the passage. Returns whether ``ref``
+        was focused.
+        """
+        if source.id != self._source.id or source.text != self._source.text:
+            return self.show_source(timeline, source, ref)
+        wrap, layout = self._wrap, self._layout
+        self._read(timeline, source)
+        self._wrap, self._layout = wrap, layout  # (the same text: the same rows)
+        if ref is None:
+            return False
+        for index, span in enumerate(self._spans):
+            if ref in span.refs:
+                self._focus, self._focus_ref = index, ref
+                return True
+        return False
+
     def focus_passage(self, event_id: str, passage_index: int) -> bool:
         """Focus the span quoted by that passage and scroll it into view."""
         for index, span in enumerate(self._spans):
