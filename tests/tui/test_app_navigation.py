@@ -167,6 +167,17 @@ async def test_palette_opens_a_source(flow_dir: Path) -> None:  # noqa: F811
         assert app.screen.source_id == "b"
 
 
+async def export_from_the_palette(pilot, what: str) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+P, "export WHAT", Enter, and the export's worker done."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*f"export {what}")
+    await pilot.pause(0.5)
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def test_palette_exports_to_the_current_folder(
     flow_dir: Path,  # noqa: F811
     tmp_path: Path,
@@ -177,13 +188,7 @@ async def test_palette_exports_to_the_current_folder(
     monkeypatch.chdir(out)
     app = make_flow_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"export markdown")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await export_from_the_palette(pilot, "markdown")
     written = out / "flow-test.md"
     assert written.exists()
     assert "Treaty signed" in written.read_text(encoding="utf-8")
@@ -206,13 +211,7 @@ async def test_a_palette_export_never_replaces_a_source_of_the_timeline(
     monkeypatch.chdir(flow_dir)
     app = make_flow_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"export markdown")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await export_from_the_palette(pilot, "markdown")
         (refused,) = [n for n in notifications(app) if "Export refused" in n]
         assert "is the timeline's source 'a'" in refused and "Nothing was written" in refused
     assert (flow_dir / "flow-test.md").read_text(encoding="utf-8") == source
