@@ -152,6 +152,8 @@ class TestMatching:
             ("x \U0001f469\u200d\U0001f4bb y", "x \U0001f469"),  # before a zero-width joiner
             ("x \U0001f469\u200d\U0001f4bb y", "x \U0001f469\u200d"),  # ending with one
             ("x \U0001f469\u200d\U0001f4bb y", "\U0001f4bb y"),  # after one
+            ("\uff8a\uff9e x", "\uff8a"),  # a half-width kana without its voicing mark: ﾊﾞ
+            ("\uff8a\uff9f x", "\uff9f x"),  # starting on a semi-voiced mark: ﾊﾟ
         ],
     )
     def test_a_quote_does_not_split_a_joined_sequence(self, source: str, quote: str) -> None:

@@ -325,6 +325,9 @@ _JOINING_CATEGORIES = frozenset(("Mn", "Me", "Mc"))
 _FIRST_MODIFIER, _LAST_MODIFIER = "\U0001f3fb", "\U0001f3ff"
 #: Tag characters (the letters and the end of a subdivision flag after its ``🏴``).
 _FIRST_TAG, _LAST_TAG = "\U000e0020", "\U000e007f"
+#: The half-width katakana voiced and semi-voiced sound marks (``ﾊﾞ`` is ``ﾊ`` and one of
+#: them): letters by category, yet each belongs with the kana before it.
+_FIRST_HALFWIDTH_MARK, _LAST_HALFWIDTH_MARK = "\uff9e", "\uff9f"
 #: Regional indicators, A to Z: two of them make one flag (``🇺🇦`` is ``🇺`` and ``🇦``).
 _FIRST_INDICATOR, _LAST_INDICATOR = "\U0001f1e6", "\U0001f1ff"
 _INDICATOR_RUNS = re.compile(f"[{_FIRST_INDICATOR}-{_LAST_INDICATOR}]{{2,}}")
@@ -335,11 +338,12 @@ _FLAGS = re.compile(f"[{_FIRST_INDICATOR}-{_LAST_INDICATOR}]{{2}}")
 def _joins(char: str) -> bool:
     """Whether ``char`` belongs with the character before it: a combining mark
     (``Mn``, ``Me``, ``Mc``, variation selectors among them), an emoji modifier, a
-    tag character or a zero-width joiner."""
+    tag character, a half-width katakana sound mark or a zero-width joiner."""
     return (
         char == _ZWJ
         or _FIRST_MODIFIER <= char <= _LAST_MODIFIER
         or _FIRST_TAG <= char <= _LAST_TAG
+        or _FIRST_HALFWIDTH_MARK <= char <= _LAST_HALFWIDTH_MARK
         or unicodedata.category(char) in _JOINING_CATEGORIES
     )
 
@@ -377,7 +381,8 @@ def _joining_class() -> str:
     ranges.extend(
         [ord(a), ord(b)]
         for a, b in (
-            (_FIRST_MODIFIER, _LAST_MODIFIER), (_FIRST_TAG, _LAST_TAG), (seconds[0], seconds[-1])
+            (_FIRST_MODIFIER, _LAST_MODIFIER), (_FIRST_TAG, _LAST_TAG),
+            (_FIRST_HALFWIDTH_MARK, _LAST_HALFWIDTH_MARK), (seconds[0], seconds[-1]),
         )
     )
     return "[" + _ZWJ + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]"
