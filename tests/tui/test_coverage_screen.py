@@ -149,3 +149,17 @@ async def test_header_counts_in_the_singular_for_one() -> None:
             assert expected in header, header
             single = "1 single-source event " if events == 1 else "2 single-source events "
             assert single in header, header
+
+
+async def test_each_mark_stands_under_its_source_header() -> None:
+    timeline = synthetic_timeline(events=8, sources=8, per_event=1)  # event i cites source i
+    app = ScreenHost(lambda: CoverageScreen(timeline))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        header = lines[1]
+        names = short_ids([source.id for source in timeline.sources])
+        for i, name in enumerate(names):
+            (row,) = [line for line in lines if f"Event {i} " in line and "│" in line]
+            start = header.index(f" {name}")  # a column: a space, then its name
+            assert row.index(MARK) in range(start + 1, start + 1 + len(name)), (header, row)

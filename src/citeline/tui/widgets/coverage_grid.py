@@ -414,16 +414,18 @@ class CoverageGrid(ScrollView, can_focus=True, inherit_bindings=False):
         mark_style = base + self._style("mark")
         empty_style = base + self._style("empty")
         cursor_style = base + self._style("cursor")
-        pad = " " * ((layout.cell - 1) // 2)
-        rest = " " * (layout.cell - 1 - len(pad))
+        # each column ``layout.cell`` wide, as its header: a space, then the mark centred
+        # in the cells the header's name takes
+        pad = " " * ((layout.cell - 2) // 2)
+        rest = " " * (layout.cell - 2 - len(pad))
         cells = []
         for column in columns:
             mark = MARK if column in cited else EMPTY
             style = mark_style if mark == MARK else empty_style
             if on_cursor and column == self._column:
                 style = style + cursor_style
-            cells.append(Segment(pad + mark + rest, style))
             cells.append(Segment(" ", base))
+            cells.append(Segment(pad + mark + rest, style))
         area = max(0, width - layout.label)
         body = Strip(cells).crop(skip, skip + area).extend_cell_length(area, base)
         return Strip.join([Strip(label), body]).crop_extend(0, width, self.rich_style)
