@@ -894,3 +894,17 @@ def test_write_atomic_into_a_folder_is_still_an_error(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
         write_atomic(tmp_path / "folder", "x")
     assert _listing(tmp_path) == ["folder"]
+
+
+def test_a_source_missing_for_now_is_still_the_timelines_own(tmp_path: Path) -> None:
+    from citeline.export.own_files import own_file
+    from citeline.model import Source
+
+    notes = tmp_path / "notes.md"  # declared, not there (deleted, being rewritten)
+    timeline = Timeline("Notes", (), (Source("notes", "notes.md", notes, "Notes", "x"),))
+    events = tmp_path / "events.yaml"
+    assert own_file(str(notes), timeline, events) == "the timeline's source 'notes'"
+    assert own_file(str(tmp_path / "sub" / ".." / "notes.md"), timeline, events) is not None
+    assert own_file(str(events), timeline, events) == "the timeline's events file"
+    assert own_file(str(tmp_path / "other.md"), timeline, events) is None
+    assert own_file("a\0b", timeline, events) is None
