@@ -363,12 +363,13 @@ class MainScreen(Screen[None]):
             used += height(line)
             shown += 1
         more = height(_more_errors(count - 1)) if count > 1 else 0
-        if not shown and used + 1 + more <= rows:  # not one whole: the first, cut to a line
+        if not shown and used < rows:  # not one whole: the first, cut to a line
             first = Text(one_line(str(errors[0])))
             first.truncate(width, overflow="ellipsis")
             lines.append(first)
             shown = 1
-        if count > shown:
+            used += 1
+        if count > shown and used + more <= rows:  # (else the header has counted them)
             lines.append(_more_errors(count - shown))
         panel.update(Text("\n").join(lines))
         panel.display = True
