@@ -159,3 +159,47 @@ async def test_the_event_gone_to_shows_at_the_top_with_what_follows(tmp_path: Pa
         await pilot.pause()
         assert selected_id(app) == "ev-299"
         assert timeline_list.scroll_y == timeline_list.max_scroll_y
+
+
+async def test_the_box_opens_over_the_screen_the_user_is_on(flow_dir: Path) -> None:  # noqa: F811
+    from citeline.tui.screens.coverage_screen import CoverageScreen
+    from citeline.tui.screens.source_screen import SourceScreen
+
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("j", "enter", "enter")  # the treaty's first passage, in its source
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        await type_date(pilot, "2021")
+        await pilot.press("escape")  # cancelled: still reading the source
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen)
+        await type_date(pilot, "2021")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen) and selected_id(app) == "storm"
+        await pilot.press("escape")  # back: to the source, as it was
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen) and selected_id(app) == "treaty"
+        # from the coverage grid, whose row is the selection there
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+        await pilot.press("j")  # the grid opens on the treaty: now the markets
+        await type_date(pilot, "2021")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CoverageScreen)
+
+
+async def test_search_from_the_coverage_grid_keeps_its_row(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("j", "j")  # markets
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert selected_id(app) == "markets"

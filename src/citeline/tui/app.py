@@ -584,6 +584,11 @@ class CitelineApp(App[int]):
 
     async def action_search(self) -> None:
         if self.screen is not self.main_screen:
+            coverage = self._kept_coverage()
+            if self.screen is coverage and coverage is not None:
+                event = coverage.grid.cursor_event  # (the grid's row is the selection there)
+                if event is not None:
+                    self._select_quietly(event.id)
             self.history.replace(self._current_place())
             self._visit(Place("timeline", self._selected_id()))
         await self.main_screen.open_search()
@@ -594,9 +599,7 @@ class CitelineApp(App[int]):
 
         if isinstance(self.screen, DateScreen):
             return
-        if self.screen is not self.main_screen:
-            self.history.replace(self._current_place())
-            self._visit(Place("timeline", self._selected_id()))
+        # (over the screen the user is on: Esc leaves them there; Enter goes to the timeline)
         self.push_screen(DateScreen(self.main_screen.describe_date_target), self._go_to_date)
 
     def _go_to_date(self, date: EventDate | None) -> None:
