@@ -465,3 +465,28 @@ async def test_coverage_keeps_its_cell_after_a_source(flow_dir: Path) -> None:  
         await pilot.press("c")  # another visit: on the selected event's row, same column
         await pilot.pause()
         assert app.screen.grid.cursor == (0, 1)
+
+
+async def test_back_to_the_sources_list_finds_its_cursor_where_it_was(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    from citeline.tui.screens.source_screen import SourceScreen
+    from citeline.tui.screens.sources_screen import SourcesScreen
+
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("j", "enter")  # the second source, b
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen) and app.screen.source_id == "b"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        assert app.screen.highlighted_source == "b"
+        await pilot.press("question_mark")  # and from help
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        assert app.screen.highlighted_source == "b"

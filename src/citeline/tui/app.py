@@ -448,13 +448,14 @@ class CitelineApp(App[int]):
             # (the selected event: the place's, unless a reload took it away)
             self.push_screen(self._coverage_screen(self._selected_id()))
         elif place.view in ("sources", "help"):
-            self.push_screen(self._make_screen(place.view))
+            self.push_screen(self._make_screen(place.view, place.source_id))
 
-    def _make_screen(self, view: str) -> Screen:
+    def _make_screen(self, view: str, source_id: str | None = None) -> Screen:
+        """The sources list (its cursor on ``source_id``) or the help screen."""
         if view == "sources":
             from citeline.tui.screens.sources_screen import SourcesScreen
 
-            return SourcesScreen(self.timeline)
+            return SourcesScreen(self.timeline, source_id)
         from citeline.tui.screens.help_screen import HelpScreen
 
         return HelpScreen()
@@ -521,6 +522,10 @@ class CitelineApp(App[int]):
         if coverage is not None and view is coverage:
             event = coverage.grid.cursor_event  # (its row is that event's, to come back to)
             return Place("coverage", event.id if event else selected)
+        # (no sources list is open unless its module was imported: not imported for this)
+        sources = sys.modules.get("citeline.tui.screens.sources_screen")
+        if sources is not None and isinstance(view, sources.SourcesScreen):
+            return Place("sources", selected, view.highlighted_source)  # (to come back to)
         return self.history.current or Place("timeline", selected)
 
     def go_to_event(self, event_id: str) -> None:

@@ -77,10 +77,16 @@ class SourcesScreen(Screen[None]):
         replace(binding, priority=True) for binding in bindings("list.open")
     ] + bindings(*LIST_MOVES)
 
-    def __init__(self, timeline: Timeline) -> None:
+    def __init__(self, timeline: Timeline, select: str | None = None) -> None:
+        """``select``: the id of the source the cursor starts on (else the first)."""
         super().__init__()
         self._timeline = timeline
         self._stats = source_stats(timeline)
+        self._first_selection = select
+
+    def on_mount(self) -> None:
+        if self._first_selection is not None:
+            self.select_source(self._first_selection)
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="sources-header", markup=False)
@@ -100,6 +106,12 @@ class SourcesScreen(Screen[None]):
     @property
     def option_list(self) -> OptionList:
         return self.query_one("#sources-list", OptionList)
+
+    @property
+    def highlighted_source(self) -> str | None:
+        """The id of the source under the cursor."""
+        index = self.option_list.highlighted
+        return None if index is None else self._stats[index].source.id
 
     def set_timeline(self, timeline: Timeline) -> None:
         """Show a reloaded timeline's sources, the cursor on the same source if it is
