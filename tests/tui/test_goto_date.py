@@ -203,3 +203,16 @@ async def test_search_from_the_coverage_grid_keeps_its_row(flow_dir: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         assert selected_id(app) == "markets"
+
+
+async def test_a_long_bad_date_keeps_the_box_on_a_small_screen(flow_dir: Path) -> None:  # noqa: F811
+    app = make_flow_app(flow_dir)
+    async with app.run_test(size=(40, 12)) as pilot:
+        await type_date(pilot, "")
+        app.screen.query_one(Input).value = "2022-9-" + "5" * 300  # (typed, as pasted)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        box = app.screen.query_one("#date-box")
+        assert box.region.height <= 12 - 1  # (the footer's row below it)
+        assert box.region.y >= 0
