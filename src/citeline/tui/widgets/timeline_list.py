@@ -215,16 +215,11 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
             self.call_after_refresh(self._scroll_cursor_into_view)
 
     def _scroll_cursor_into_view(self) -> None:
-        rows = self._rows
-        if not rows.event_rows:
+        if not self._rows.event_rows:
             return
-        row = rows.event_rows[min(self.cursor, len(rows.event_rows) - 1)]
-        top = row
         # keep the year heading (and a gap above it) in view with the first event of a year,
         # when the list has rows for them beside the cursor's
-        above = min(2, self.scrollable_content_region.height - 1)
-        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < above:
-            top -= 1
+        row, top = self._cursor_rows(above=min(2, self.scrollable_content_region.height - 1))
         self.scroll_to_region(
             Region(0, top, 1, row - top + 1), animate=False, force=True, immediate=True
         )
@@ -232,14 +227,20 @@ class TimelineList(RowView, can_focus=True, inherit_bindings=False):
     def scroll_cursor_to_top(self) -> None:
         """Scroll the cursor's row to the top, its year heading (and a gap above it) with
         it, as far as the list scrolls: what comes after it shows below it."""
-        rows = self._rows
-        if not rows.event_rows:
+        if not self._rows.event_rows:
             return
+        _, top = self._cursor_rows(above=2)
+        self.scroll_to(y=top, animate=False, force=True, immediate=True)
+
+    def _cursor_rows(self, above: int) -> tuple[int, int]:
+        """The cursor's row, and the row its year heading and a gap above it start on
+        (at most ``above`` rows higher, the cursor's own when none is right above it)."""
+        rows = self._rows
         row = rows.event_rows[min(self.cursor, len(rows.event_rows) - 1)]
         top = row
-        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < 2:
+        while top > 0 and rows.kinds[top - 1] != EVENT and row - top < above:
             top -= 1
-        self.scroll_to(y=top, animate=False, force=True, immediate=True)
+        return row, top
 
     def action_move(self, delta: int) -> None:
         self._move_to(self.cursor + delta)
