@@ -563,8 +563,7 @@ class CitelineApp(App[int]):
 
         top = self.screen
         coverage = self._kept_coverage()
-        if top is coverage and coverage is not None and coverage.grid.cursor_event is not None:
-            self._select_quietly(coverage.grid.cursor_event.id)  # (a step from the grid's row)
+        self._select_grid_row()  # (a step from the grid's row)
         event = self.main_screen.step_event(delta)
         if event is None:
             return
@@ -587,13 +586,18 @@ class CitelineApp(App[int]):
         else:
             self.history.replace(self._current_place())
 
+    def _select_grid_row(self) -> None:
+        """On the coverage grid, its row's event is the selection: make it the main
+        screen's before a key that starts from the selection."""
+        coverage = self._kept_coverage()
+        if self.screen is coverage and coverage is not None:
+            event = coverage.grid.cursor_event
+            if event is not None:
+                self._select_quietly(event.id)
+
     async def action_search(self) -> None:
         if self.screen is not self.main_screen:
-            coverage = self._kept_coverage()
-            if self.screen is coverage and coverage is not None:
-                event = coverage.grid.cursor_event  # (the grid's row is the selection there)
-                if event is not None:
-                    self._select_quietly(event.id)
+            self._select_grid_row()
             self.history.replace(self._current_place())
             self._visit(Place("timeline", self._selected_id()))
         await self.main_screen.open_search()
