@@ -22,9 +22,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from citeline.dates import format_date
-from citeline.export import FORMATS, SUFFIXES, export_text
+from citeline.export import FORMATS, SUFFIXES, export_text, exporter
 from citeline.export.atomic import write_atomic
-from citeline.export.json_doc import event_to_dict, timeline_to_dict
+from citeline.export.csv_table import export_csv
+from citeline.export.ics import export_ics
+from citeline.export.json_doc import event_to_dict, export_json, timeline_to_dict
+from citeline.export.markdown import export_markdown
+from citeline.export.timelinejs import export_timelinejs
 from citeline.model import Event, EventDate, PartialDate, Passage, Source, Timeline
 
 # ---------------------------------------------------------------------------
@@ -186,8 +190,14 @@ def test_formats_and_suffixes() -> None:
         "csv": ".csv",
         "ics": ".ics",
     }
-    for fmt, exporter in FORMATS.items():
-        assert export_text(TIMELINE, fmt) == exporter(TIMELINE)
+    assert FORMATS == ("json", "timelinejs", "markdown", "csv", "ics")
+    assert exporter("json") is export_json
+    assert exporter("timelinejs") is export_timelinejs
+    assert exporter("markdown") is export_markdown
+    assert exporter("csv") is export_csv
+    assert exporter("ics") is export_ics
+    for fmt in FORMATS:
+        assert export_text(TIMELINE, fmt) == exporter(fmt)(TIMELINE)
 
 
 def test_exports_are_deterministic() -> None:
@@ -220,6 +230,20 @@ def test_export_package_does_not_import_the_ui() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_writing_a_file_imports_no_exporter() -> None:
+    # (the cache is written with write_atomic; the iCalendar exporter alone costs 30 ms)
+    code = (
+        "import sys, citeline.export.atomic\n"
+        "print(sorted(m for m in sys.modules if m.startswith('citeline.export.')"
+        " or m.split('.')[0] == 'icalendar'))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    assert out.stdout.strip() == "['citeline.export.atomic']"
 
 
 # ---------------------------------------------------------------------------

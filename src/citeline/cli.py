@@ -16,6 +16,7 @@ from typing import TextIO
 from citeline import __version__
 from citeline.collector import pause_until_resumed
 from citeline.diagnostics import Diagnostic, closest, summary_line
+from citeline.export import FORMATS
 from citeline.loader import LoadResult, load
 from citeline.model import Event, Timeline
 from citeline.pending_load import PendingLoad
@@ -36,8 +37,6 @@ EXIT_INTERRUPTED = 130
 #: costs the load a tenth of a second or so (both want the interpreter), so a load
 #: that is nearly done is waited for: at 10,000 events a cached one takes ~0.25 s.
 BLINK = 0.25
-
-FORMAT_NAMES = ("json", "timelinejs", "markdown", "csv", "ics")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -82,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
         " CSV or iCalendar. Without -o it goes to standard output; with -o the file is written"
         " whole or not at all.",
     )
-    export.add_argument("--format", choices=FORMAT_NAMES, required=True)
+    export.add_argument("--format", choices=FORMATS, required=True)
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write here instead of stdout ('-': stdout)"
     )

@@ -7,24 +7,26 @@ this package imports the terminal UI.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
-from citeline.export.csv_table import export_csv
-from citeline.export.ics import export_ics
-from citeline.export.json_doc import export_json
-from citeline.export.markdown import export_markdown
-from citeline.export.timelinejs import export_timelinejs
 from citeline.model import Timeline
 
 Exporter = Callable[[Timeline], str]
 
-FORMATS: dict[str, Exporter] = {
-    "json": export_json,
-    "timelinejs": export_timelinejs,
-    "markdown": export_markdown,
-    "csv": export_csv,
-    "ics": export_ics,
+#: Each format's exporter: its module in this package and its name there. A module
+#: is imported when its format is first asked for (the iCalendar one pulls in a
+#: library of its own, 30 ms), so that writing a file (``atomic``) costs no export.
+_EXPORTERS: dict[str, tuple[str, str]] = {
+    "json": ("json_doc", "export_json"),
+    "timelinejs": ("timelinejs", "export_timelinejs"),
+    "markdown": ("markdown", "export_markdown"),
+    "csv": ("csv_table", "export_csv"),
+    "ics": ("ics", "export_ics"),
 }
+
+#: The formats, in the order they are offered.
+FORMATS: tuple[str, ...] = tuple(_EXPORTERS)
 
 SUFFIXES: dict[str, str] = {
     "json": ".json",
@@ -35,14 +37,20 @@ SUFFIXES: dict[str, str] = {
 }
 
 
-def export_text(timeline: Timeline, fmt: str) -> str:
-    """The timeline as a document in format ``fmt`` (one of ``FORMATS``)."""
+def exporter(fmt: str) -> Exporter:
+    """The exporter of format ``fmt`` (one of ``FORMATS``)."""
     try:
-        exporter = FORMATS[fmt]
+        module, name = _EXPORTERS[fmt]
     except KeyError:
         known = ", ".join(FORMATS)
         raise ValueError(f"unknown export format {fmt!r} (choose from {known})") from None
-    return exporter(timeline)
+    exporter: Exporter = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    return exporter
 
 
-__all__ = ["FORMATS", "SUFFIXES", "Exporter", "export_text"]
+def export_text(timeline: Timeline, fmt: str) -> str:
+    """The timeline as a document in format ``fmt`` (one of ``FORMATS``)."""
+    return exporter(fmt)(timeline)
+
+
+__all__ = ["FORMATS", "SUFFIXES", "Exporter", "export_text", "exporter"]
