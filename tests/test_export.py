@@ -232,12 +232,13 @@ def test_export_package_does_not_import_the_ui() -> None:
     assert out.stdout.strip() == "[]"
 
 
-def test_writing_a_file_imports_no_exporter() -> None:
-    # (the cache is written with write_atomic; the iCalendar exporter alone costs 30 ms)
+def test_writing_a_file_imports_no_exporter_and_no_openssl() -> None:
+    # (the cache is written with write_atomic: the iCalendar exporter alone costs 30 ms,
+    # secrets and its OpenSSL bindings 4)
     code = (
         "import sys, citeline.export.atomic\n"
         "print(sorted(m for m in sys.modules if m.startswith('citeline.export.')"
-        " or m.split('.')[0] == 'icalendar'))\n"
+        " or m.split('.')[0] in ('icalendar', 'secrets', 'hmac', '_hashlib')))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
     out = subprocess.run(

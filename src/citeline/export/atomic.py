@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -85,11 +84,13 @@ def _create_temp(target: Path) -> tuple[int, Path]:
     """Create and open a fresh, hidden temporary file next to ``target``.
 
     ``os.open`` with ``O_EXCL`` applies the umask like an ordinary new file
-    would (``mkstemp`` would always give 0600).
+    would (``mkstemp`` would always give 0600). Its name's random part is
+    from ``os.urandom`` as ``secrets`` would take it, without ``secrets``,
+    whose import (``hmac`` and OpenSSL's bindings) costs 4 ms.
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(_ATTEMPTS):
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+        temp = target.with_name(f".{target.name}.{os.urandom(6).hex()}.tmp")
         try:
             return os.open(temp, flags, _NEW_FILE_MODE), temp
         except FileExistsError:
