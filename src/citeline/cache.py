@@ -40,13 +40,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, overload
 
-try:  # hashlib's own BLAKE2, without hashlib, whose OpenSSL bindings take 2-6 ms to load
-    from _blake2 import blake2b
-except ImportError:  # (a Python built without it)
-    from hashlib import blake2b
-
 from citeline import __version__
 from citeline.cache_entry import EntryFile
+from citeline.cache_location import blake2b, cache_dir, enabled, entry_path
 from citeline.chronology import Chronology, chronology_of
 from citeline.collector import collector_paused
 from citeline.diagnostics import Diagnostic, Severity
@@ -74,22 +70,12 @@ FORMAT = 10
 #: Events per line of an entry: what is decoded and built at once when one of them
 #: is first looked at (about a millisecond's work).
 CHUNK = 100
-ENV_DISABLE = "CITELINE_NO_CACHE"
 #: A file modified less than this long before it was read is checked by its content
 #: on the next start even if its stamp is unchanged: a second write within the same
 #: tick of the file system's clock (2 s on FAT) would leave the stamp as it was.
 RACY_NS = 2_000_000_000
 #: One line of an entry (JSON never holds a raw newline).
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "citeline"
-
-
-def enabled() -> bool:
-    return not os.environ.get(ENV_DISABLE)
 
 
 def digest(text: str) -> str:
@@ -130,12 +116,6 @@ class UTF8Digest:
             self._thread.join()
         assert self._digest is not None
         return self._digest
-
-
-def entry_path(events_path: Path) -> Path:
-    """Where the entry for this events file lives (one per file, overwritten)."""
-    key = blake2b(str(events_path.resolve()).encode(), digest_size=16).hexdigest()
-    return cache_dir() / f"{key}.json"
 
 
 def _identity(events_path: Path, name: str) -> dict[str, Any]:
