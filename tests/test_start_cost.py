@@ -53,3 +53,24 @@ def test_the_start_makes_dataclasses_only_for_the_model_and_what_the_core_hands_
     made = set(json.loads(done.stdout))
     assert "citeline.model.Event" in made  # (the probe sees them)
     assert made <= ALLOWED, sorted(made - ALLOWED)
+
+
+def test_the_command_line_is_read_before_the_core_is_imported() -> None:
+    """The command line imports neither the model, the loader nor the cache: what
+    knows the events file early can act on it before them (the model alone, its
+    dataclasses, costs 4 ms)."""
+    probe = (
+        "import sys, json, citeline.cli\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0]"
+        " in ('citeline', 'yaml', 'dateutil', 'textual'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(SRC)},
+    )
+    assert done.returncode == 0, done.stderr
+    imported = set(json.loads(done.stdout))
+    assert "citeline.cli" in imported  # (the probe sees them)
+    heavy = {"citeline.model", "citeline.loader", "citeline.cache", "citeline.diagnostics",
+             "citeline.dates", "yaml", "dateutil", "textual"}
+    assert not imported & heavy, sorted(imported & heavy)

@@ -11,18 +11,19 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from citeline import __version__
 from citeline.collector import pause_until_resumed
-from citeline.diagnostics import Diagnostic, closest, summary_line
 from citeline.export import FORMATS
-from citeline.loader import LoadResult, load
-from citeline.model import Event, Timeline
-from citeline.pending_load import PendingLoad
 from citeline.sanitize import excerpt, one_line, visible
 from citeline.timeline_path import choose_events_path
 from citeline.wording import counted
+
+if TYPE_CHECKING:  # (the core is imported once the arguments are read)
+    from citeline.diagnostics import Diagnostic
+    from citeline.loader import LoadResult
+    from citeline.model import Event, Timeline
 
 EXIT_OK = 0
 #: The timeline has errors (the diagnostics say where).
@@ -208,8 +209,18 @@ def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | Non
     return _export(timeline, args.format, None if output == "-" else output, chosen.path)
 
 
+def load(path: Path, **options: Any) -> LoadResult:
+    """:func:`citeline.loader.load`, imported when first called: the command line is
+    read before the loader and the model are imported."""
+    from citeline.loader import load as load_timeline
+
+    return load_timeline(path, **options)
+
+
 def _failed(result: LoadResult, path: Path) -> int:
     """Report a timeline that cannot be shown: unreadable (2) or with errors (1)."""
+    from citeline.diagnostics import summary_line
+
     _print_diagnostics(result.diagnostics, sys.stderr)
     if result.unreadable:
         return EXIT_USAGE
@@ -239,6 +250,8 @@ def terminal_safe_json(data: object, out: TextIO | None = None) -> str:
 
 
 def _validate(result: LoadResult, path: Path) -> int:
+    from citeline.diagnostics import summary_line
+
     _print_diagnostics(result.diagnostics, sys.stdout)
     shown = one_line(str(path))
     if result.timeline is None:
@@ -286,6 +299,8 @@ def _show(timeline: Timeline, event_id: str, fmt: str, out: TextIO) -> int:
 
 
 def _unknown_event_message(timeline: Timeline, event_id: str) -> str:
+    from citeline.diagnostics import closest
+
     ids = [e.id for e in timeline.events]
     near = closest(event_id, ids)
     hint = f"; closest: {', '.join(near)}" if near else "; run 'citeline list' to see the ids"
@@ -373,6 +388,7 @@ def _browse(
     if resume_collector is None:
         resume_collector = pause_until_resumed()  # until the first frame (the app resumes it)
     try:
+        from citeline.pending_load import PendingLoad
         from citeline.tui.app import make_app
 
         pending = PendingLoad(path).start()

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from citeline.model import Timeline
+if TYPE_CHECKING:
+    from citeline.model import Timeline
 
-Exporter = Callable[[Timeline], str]
+Exporter = Callable[["Timeline"], str]
 
 #: Each format's exporter: its module in this package and its name there. A module
 #: is imported when its format is first asked for (the iCalendar one pulls in a
