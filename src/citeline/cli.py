@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from citeline import __version__
+from citeline.cache_warmer import LATE_WAIT, CacheWarmer
 from citeline.collector import pause_until_resumed
 from citeline.export import FORMATS
 from citeline.sanitize import excerpt, one_line, visible
@@ -210,8 +211,8 @@ def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | Non
 
 
 def load(path: Path, **options: Any) -> LoadResult:
-    """:func:`citeline.loader.load`, imported when first called: the command line is
-    read before the loader and the model are imported."""
+    """:func:`citeline.loader.load`, imported when first called: the browser starts its
+    cache warmer before it imports the loader and the model (see :func:`_browse`)."""
     from citeline.loader import load as load_timeline
 
     return load_timeline(path, **options)
@@ -381,16 +382,21 @@ def _browse(
     the timeline, and its errors are printed without the screen ever being
     taken over. A longer one goes on behind the browser's loading screen.
     The interface is imported first: loading meanwhile, on another thread,
-    would only slow both down (they take turns on the interpreter lock). The
+    would only slow both down (they take turns on the interpreter lock). On
+    another processor, though, a small timeline can be loaded and cached
+    meanwhile (see :mod:`citeline.cache_warmer`), and then opens warm. The
     garbage collector is paused until the timeline first shows (see
     :func:`~citeline.collector.pause_until_resumed`), if it is not already.
     """
     if resume_collector is None:
         resume_collector = pause_until_resumed()  # until the first frame (the app resumes it)
+    warmer = CacheWarmer.start(path)  # (loads beside the import, where it can)
     try:
         from citeline.pending_load import PendingLoad
         from citeline.tui.app import make_app
 
+        if warmer is not None and not warmer.wait(LATE_WAIT):
+            warmer.stop()  # (too late to help: this process loads it)
         pending = PendingLoad(path).start()
         result = pending.wait(timeout=BLINK)
         if result is not None:
@@ -409,6 +415,8 @@ def _browse(
             )
         app.run()
     finally:
+        if warmer is not None:
+            warmer.stop()
         resume_collector()  # (if the timeline never showed)
     if app.late_load is not None:  # the load ended behind the loading screen, unusable
         refused = _refusal(app.late_load, path, event_id)
