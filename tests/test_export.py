@@ -218,6 +218,15 @@ def test_empty_timeline_exports() -> None:
     assert list(csv.DictReader(io.StringIO(export_text(empty, "csv"), newline=""))) == []
 
 
+def imported_after(code: str) -> str:
+    """What ``code``, run in a fresh interpreter on this checkout, prints."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return out.stdout.strip()
+
+
 def test_export_package_does_not_import_the_ui() -> None:
     code = (
         "import sys, citeline.export, citeline.export.atomic\n"
@@ -225,11 +234,7 @@ def test_export_package_does_not_import_the_ui() -> None:
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))\n"
         "print(bad)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    )
-    assert out.stdout.strip() == "[]"
+    assert imported_after(code) == "[]"
 
 
 def test_writing_a_file_imports_no_exporter_and_no_openssl() -> None:
@@ -240,11 +245,7 @@ def test_writing_a_file_imports_no_exporter_and_no_openssl() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('citeline.export.')"
         " or m.split('.')[0] in ('icalendar', 'secrets', 'hmac', '_hashlib')))\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    )
-    assert out.stdout.strip() == "['citeline.export.atomic']"
+    assert imported_after(code) == "['citeline.export.atomic']"
 
 
 # ---------------------------------------------------------------------------
