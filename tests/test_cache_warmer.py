@@ -73,6 +73,8 @@ def test_a_warmer_is_worth_starting_only_where_it_can_help(
     assert not worth_warming(events)
     monkeypatch.delenv("CITELINE_NO_CACHE")
     assert not worth_warming(events.with_name("missing.yaml"))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)  # (a bundled executable)
+    assert not worth_warming(events)
 
 
 def test_a_large_events_file_gets_no_warmer(

@@ -129,6 +129,8 @@ def worth_warming(events_path: Path) -> bool:
     """
     if not (hasattr(os, "posix_spawn") and sys.executable and cache_location.enabled()):
         return False
+    if getattr(sys, "frozen", False):  # (its executable is the program, not a Python)
+        return False
     if _processors() < 2:
         return False
     try:
