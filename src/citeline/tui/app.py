@@ -41,6 +41,8 @@ from citeline.tui.screens.main_screen import MainScreen
 from citeline.wording import counted
 
 if TYPE_CHECKING:
+    from textual.command import CommandPalette
+
     from citeline.tui.screens.coverage_screen import CoverageScreen
 
 #: How often the files are checked for changes, in seconds.
@@ -728,6 +730,8 @@ class CitelineApp(App[int]):
         self.history.update(lambda visited: _reloaded_place(visited, before, after))
         self.main_screen.set_timeline(result.timeline)
         self.call_after_refresh(self._freeze_timeline)
+        from textual.command import CommandPalette
+
         from citeline.tui.screens.date_screen import DateScreen
 
         view = self._view_screen()
@@ -737,6 +741,8 @@ class CitelineApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, DateScreen):
                     screen.describe_again()
+                elif isinstance(screen, CommandPalette):
+                    _search_again(screen)
         else:
             still_there = place.event_id is None or result.timeline.event(place.event_id)
             if place.view == "source" and (
@@ -852,6 +858,16 @@ def _seen_before(before: Snapshot, result: LoadResult) -> Snapshot:
     for folder in watched.folders:
         looks[folder] = before.looks[folder] if folder in before.looks else now.looks[folder]
     return Snapshot(watched, looks)
+
+
+def _search_again(palette: CommandPalette) -> None:
+    """Have an open palette list its entries again for what is typed in it (from the
+    reloaded timeline), as if it had just been typed."""
+    from textual.command import CommandInput
+    from textual.widgets import Input
+
+    field = palette.query_one(CommandInput)
+    palette.post_message(Input.Changed(field, field.value))
 
 
 def _draw_unseen(screen: Screen, size: Size) -> None:
