@@ -111,7 +111,7 @@ class ContextMismatch(NamedTuple):
     matches: tuple[Match, ...]
 
 
-_BlockEdits = tuple[list[int], list[int], list[int], list[int]]
+_BlockEdits = tuple[array, array, array, array]  # (of machine integers, "q")
 
 
 class CanonicalText:
@@ -200,7 +200,13 @@ class CanonicalText:
             original_starts.append(edit_start)
             removed += (edit_end - edit_start) - width
             removed_after.append(removed)
-        edits = (canon_starts, widths, original_starts, removed_after)
+        # kept as arrays of machine integers, not lists of int objects: a block of a
+        # source made of ellipses is an edit per character, and a quote found at a
+        # thousand places keeps the edits of two thousand blocks
+        edits = (
+            array("q", canon_starts), array("q", widths),
+            array("q", original_starts), array("q", removed_after),
+        )
         self._block_edits[index] = edits
         return edits
 
