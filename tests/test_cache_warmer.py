@@ -77,6 +77,23 @@ def test_a_warmer_is_worth_starting_only_where_it_can_help(
     assert not worth_warming(events)
 
 
+@pytest.mark.skipif(sys.platform == "darwin", reason="file names there must be UTF-8")
+def test_an_events_file_whose_name_is_no_utf8_opens_without_a_warmer(
+    events: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citeline.tui.app import CitelineApp
+
+    odd = events.with_name(os.fsdecode(b"ev\xff.yaml"))
+    events.rename(odd)
+    assert not worth_warming(odd)  # (its entry cannot be named: none to write)
+    opened: list[int] = []
+    monkeypatch.setattr(
+        CitelineApp, "run", lambda app, **_: opened.append(len(app.timeline.events))
+    )
+    assert cli.main(["--events", str(odd)]) == 0
+    assert opened == [1]
+
+
 def test_a_large_events_file_gets_no_warmer(
     events: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -143,6 +143,8 @@ def worth_warming(events_path: Path) -> bool:
         entry = os.stat(cache_location.entry_path(events_path))
     except OSError:
         return True
+    except ValueError:  # (a name that is no UTF-8: the cache has no entry for it)
+        return False
     return entry.st_mtime_ns < events.st_mtime_ns
 
 
