@@ -532,6 +532,36 @@ async def test_an_open_palette_lists_the_reloaded_timeline_without_a_key(
         assert any("The great storm" in entry for entry in entries), entries
 
 
+async def test_a_reload_leaves_the_entry_the_user_highlighted_in_the_palette(
+    flow_dir: Path,  # noqa: F811
+) -> None:
+    from textual.command import CommandList, CommandPalette
+
+    events = flow_dir / "events.yaml"
+    app = _watching_app(flow_dir)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"event")
+        await pilot.pause(0.3)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        entries = palette.query_one(CommandList)
+        chosen = str(entries.highlighted_option.prompt)
+        _save(events, EVENTS.replace("The storm", "The great storm"))
+        await _wait_for_reload(app, 1)
+        await pilot.pause(0.3)
+        assert app.screen is palette
+        assert entries.highlighted == 2
+        assert str(entries.highlighted_option.prompt) == chosen
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is app.main_screen
+        assert f"Go to {app.main_screen.selected_event.title}\n" in chosen
+
+
 async def test_a_palette_entry_for_a_source_a_reload_took_away_goes_and_says_so(
     flow_dir: Path,  # noqa: F811
 ) -> None:

@@ -862,10 +862,18 @@ def _seen_before(before: Snapshot, result: LoadResult) -> Snapshot:
 
 def _search_again(palette: CommandPalette) -> None:
     """Have an open palette list its entries again for what is typed in it (from the
-    reloaded timeline), as if it had just been typed."""
-    from textual.command import CommandInput
+    reloaded timeline), as if it had just been typed; unless the user has moved its
+    highlight off the first entry.
+
+    Listing them again puts the highlight back on the first entry, and ``Enter``
+    would then take the user somewhere other than where they chose. An entry
+    kept from before the reload says so if what it leads to is gone.
+    """
+    from textual.command import CommandInput, CommandList
     from textual.widgets import Input
 
+    if palette.query_one(CommandList).highlighted:
+        return
     field = palette.query_one(CommandInput)
     palette.post_message(Input.Changed(field, field.value))
 
