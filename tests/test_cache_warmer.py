@@ -224,3 +224,38 @@ def test_a_warmer_runs_the_code_the_browser_runs(monkeypatch: pytest.MonkeyPatch
     assert cache_warmer._environment()["PYTHONPATH"] == os.pathsep.join([str(root), "/elsewhere"])
     monkeypatch.delenv("PYTHONPATH")
     assert cache_warmer._environment()["PYTHONPATH"] == str(root)
+
+
+def test_the_browser_gets_on_without_waiting_for_a_late_warmer_to_stop(
+    events: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (at the lowest priority on a busy machine, a warmer may take a while to stop)
+    from citeline.tui.app import CitelineApp
+
+    stubborn = tmp_path / "stubborn"  # a warmer that will not stop when asked
+    stubborn.mkdir()
+    (stubborn / "sitecustomize.py").write_text(
+        "import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(60)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(stubborn), *sys.path]))
+    warmers: list[CacheWarmer] = []
+    started = CacheWarmer.start
+
+    def start(path: Path) -> CacheWarmer | None:
+        warmer = started(path)
+        assert warmer is not None
+        warmers.append(warmer)
+        time.sleep(0.2)  # (its signal handler in place)
+        return warmer
+
+    running: list[bool] = []
+    monkeypatch.setattr(CacheWarmer, "start", staticmethod(start))
+    monkeypatch.setattr(cli, "LATE_WAIT", 0.0)
+    monkeypatch.setattr(CitelineApp, "run", lambda app, **_: running.append(
+        not warmers[0].finished
+    ))
+    assert cli.main(["--events", str(events)]) == 0
+    assert running == [True]  # the browser opened with the warmer still there
+    with pytest.raises(ChildProcessError):  # and it was ended and reaped as the browser closed
+        os.waitpid(warmers[0].pid, os.WNOHANG)

@@ -100,6 +100,13 @@ class CacheWarmer:
             time.sleep(0.001)
         return True
 
+    def cancel(self) -> None:
+        """Ask the warmer to stop, without waiting for it (see :meth:`stop`): at the
+        lowest priority on a busy machine, it may take a while to get to it."""
+        if not self.finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+
     def stop(self) -> None:
         """End the warmer if it is still running (its entry unwritten), and reap it.
 

@@ -396,7 +396,7 @@ def _browse(
         from citeline.tui.app import make_app
 
         if warmer is not None and not warmer.wait(LATE_WAIT):
-            warmer.stop()  # (too late to help: this process loads it)
+            warmer.cancel()  # (too late to help: this process loads it; reaped below)
         pending = PendingLoad(path).start()
         result = pending.wait(timeout=BLINK)
         if result is not None:
