@@ -173,11 +173,9 @@ def test_the_browser_opens_from_the_entry_of_a_warmer_that_finished(
     assert opened == [True]
 
 
-def test_the_browser_stops_a_late_warmer_and_loads_the_timeline_itself(
-    events: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from citeline.tui.app import CitelineApp
-
+def record_starts(monkeypatch: pytest.MonkeyPatch, settle: float = 0.0) -> list[CacheWarmer]:
+    """The warmers the browser starts, from now on (each given ``settle`` seconds to
+    get going), and no wait for a late one: the interface is imported already."""
     warmers: list[CacheWarmer] = []
     started = CacheWarmer.start
 
@@ -185,11 +183,21 @@ def test_the_browser_stops_a_late_warmer_and_loads_the_timeline_itself(
         warmer = started(path)
         assert warmer is not None
         warmers.append(warmer)
+        time.sleep(settle)
         return warmer
 
-    opened: list[bool] = []
     monkeypatch.setattr(CacheWarmer, "start", staticmethod(start))
     monkeypatch.setattr(cli, "LATE_WAIT", 0.0)
+    return warmers
+
+
+def test_the_browser_stops_a_late_warmer_and_loads_the_timeline_itself(
+    events: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citeline.tui.app import CitelineApp
+
+    warmers = record_starts(monkeypatch)
+    opened: list[bool] = []
     monkeypatch.setattr(
         CitelineApp, "run", lambda app, **_: opened.append(app._load_result.from_cache)
     )
@@ -239,19 +247,8 @@ def test_the_browser_gets_on_without_waiting_for_a_late_warmer_to_stop(
         encoding="utf-8",
     )
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(stubborn), *sys.path]))
-    warmers: list[CacheWarmer] = []
-    started = CacheWarmer.start
-
-    def start(path: Path) -> CacheWarmer | None:
-        warmer = started(path)
-        assert warmer is not None
-        warmers.append(warmer)
-        time.sleep(0.2)  # (its signal handler in place)
-        return warmer
-
+    warmers = record_starts(monkeypatch, settle=0.2)  # (its signal handler in place)
     running: list[bool] = []
-    monkeypatch.setattr(CacheWarmer, "start", staticmethod(start))
-    monkeypatch.setattr(cli, "LATE_WAIT", 0.0)
     monkeypatch.setattr(CitelineApp, "run", lambda app, **_: running.append(
         not warmers[0].finished
     ))

@@ -508,20 +508,28 @@ def _palette_entries(palette: Any) -> list[str]:
     return [str(entries.get_option_at_index(i).prompt) for i in range(entries.option_count)]
 
 
+async def _palette_with(pilot: Any, typed: str) -> Any:
+    """Open the palette and type ``typed`` in it; the palette, its entries listed."""
+    from textual.command import CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*typed)
+    await pilot.pause(0.3)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    return palette
+
+
 async def test_an_open_palette_lists_the_reloaded_timeline_without_a_key(
     flow_dir: Path,  # noqa: F811
 ) -> None:
-    from textual.command import CommandInput, CommandPalette
+    from textual.command import CommandInput
 
     events = flow_dir / "events.yaml"
     app = _watching_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"storm")
-        await pilot.pause(0.3)
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
+        palette = await _palette_with(pilot, "storm")
         assert any("The storm" in entry for entry in _palette_entries(palette))
         _save(events, EVENTS.replace("The storm", "The great storm"))
         await _wait_for_reload(app, 1)
@@ -535,19 +543,14 @@ async def test_an_open_palette_lists_the_reloaded_timeline_without_a_key(
 async def test_a_reload_leaves_the_entry_the_user_highlighted_in_the_palette(
     flow_dir: Path,  # noqa: F811
 ) -> None:
-    from textual.command import CommandList, CommandPalette
+    from textual.command import CommandList
 
     events = flow_dir / "events.yaml"
     app = _watching_app(flow_dir)
     async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"event")
-        await pilot.pause(0.3)
+        palette = await _palette_with(pilot, "event")
         await pilot.press("down", "down")
         await pilot.pause()
-        palette = app.screen
-        assert isinstance(palette, CommandPalette)
         entries = palette.query_one(CommandList)
         chosen = str(entries.highlighted_option.prompt)
         _save(events, EVENTS.replace("The storm", "The great storm"))
@@ -570,11 +573,8 @@ async def test_a_palette_entry_for_a_source_a_reload_took_away_goes_and_says_so(
     events = flow_dir / "events.yaml"
     app = _watching_app(flow_dir)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"open source b")
-        await pilot.pause(0.3)
-        assert any("Source B" in entry for entry in _palette_entries(app.screen))
+        palette = await _palette_with(pilot, "open source b")
+        assert any("Source B" in entry for entry in _palette_entries(palette))
         _save(events, WITHOUT_B)
         await _wait_for_reload(app, 1)
         await pilot.pause(0.3)
