@@ -113,10 +113,7 @@ class CacheWarmer:
         It is asked to stop (and removes a half-written entry as it does), and
         killed if it has not within :data:`STOP_GRACE` seconds.
         """
-        if self.finished:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGTERM)
+        self.cancel()
         if self.wait(STOP_GRACE):
             return
         with contextlib.suppress(ProcessLookupError):
