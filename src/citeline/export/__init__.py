@@ -16,33 +16,28 @@ if TYPE_CHECKING:
 
 Exporter = Callable[["Timeline"], str]
 
-#: Each format's exporter: its module in this package and its name there. A module
-#: is imported when its format is first asked for (the iCalendar one pulls in a
-#: library of its own, 30 ms), so that writing a file (``atomic``) costs no export.
-_EXPORTERS: dict[str, tuple[str, str]] = {
-    "json": ("json_doc", "export_json"),
-    "timelinejs": ("timelinejs", "export_timelinejs"),
-    "markdown": ("markdown", "export_markdown"),
-    "csv": ("csv_table", "export_csv"),
-    "ics": ("ics", "export_ics"),
+#: Each format's exporter (its module in this package and its name there) and the
+#: suffix of its files. A module is imported when its format is first asked for (the
+#: iCalendar one pulls in a library of its own, 30 ms), so that writing a file
+#: (``atomic``) costs no export.
+_EXPORTERS: dict[str, tuple[str, str, str]] = {
+    "json": ("json_doc", "export_json", ".json"),
+    "timelinejs": ("timelinejs", "export_timelinejs", ".json"),
+    "markdown": ("markdown", "export_markdown", ".md"),
+    "csv": ("csv_table", "export_csv", ".csv"),
+    "ics": ("ics", "export_ics", ".ics"),
 }
 
 #: The formats, in the order they are offered.
 FORMATS: tuple[str, ...] = tuple(_EXPORTERS)
 
-SUFFIXES: dict[str, str] = {
-    "json": ".json",
-    "timelinejs": ".json",
-    "markdown": ".md",
-    "csv": ".csv",
-    "ics": ".ics",
-}
+SUFFIXES: dict[str, str] = {fmt: suffix for fmt, (_, _, suffix) in _EXPORTERS.items()}
 
 
 def exporter(fmt: str) -> Exporter:
     """The exporter of format ``fmt`` (one of ``FORMATS``)."""
     try:
-        module, name = _EXPORTERS[fmt]
+        module, name, _suffix = _EXPORTERS[fmt]
     except KeyError:
         known = ", ".join(FORMATS)
         raise ValueError(f"unknown export format {fmt!r} (choose from {known})") from None
