@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import contextlib
 import errno
@@ -11,6 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, TextIO
 
 from citeline import __version__
@@ -22,6 +22,8 @@ from citeline.timeline_path import choose_events_path
 from citeline.wording import counted
 
 if TYPE_CHECKING:  # (the core is imported once the arguments are read)
+    import argparse
+
     from citeline.diagnostics import Diagnostic
     from citeline.loader import LoadResult
     from citeline.model import Event, Timeline
@@ -41,7 +43,47 @@ EXIT_INTERRUPTED = 130
 BLINK = 0.25
 
 
+#: The browser's options, which :func:`browser_options` reads without argparse.
+BROWSER_OPTIONS = ("--events", "--event")
+
+
+def browser_options(argv: Sequence[str]) -> dict[str, str | None] | None:
+    """``--events`` and ``--event`` when ``argv`` holds nothing else, read as argparse
+    reads them; ``None`` for anything else, which :func:`build_parser`'s parser reads.
+
+    Opening the browser is what the command line does most, and then the parser is
+    not needed: importing argparse and building it cost 3 ms of every start (a
+    fiftieth of the first frame). Only exact option names are read here, each
+    followed by ``=VALUE`` or by a value that cannot be taken for an option (argparse
+    refuses ``--events -x`` and reads abbreviations such as ``--ev``: those go to it).
+    A later value replaces an earlier one, as in argparse.
+    """
+    found: dict[str, str | None] = dict.fromkeys(BROWSER_OPTIONS)
+    tokens = iter(argv)
+    for token in tokens:
+        name, equals, value = token.partition("=")
+        if name not in found:
+            return None
+        if not equals:
+            value = next(tokens, None)
+            if value is None or value.startswith("-"):
+                return None
+        found[name] = value
+    return found
+
+
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace | SimpleNamespace:
+    """The command line's arguments: the browser's read quickly, the rest by argparse."""
+    options = browser_options(sys.argv[1:] if argv is None else argv)
+    if options is not None:
+        return SimpleNamespace(command=None, events=options["--events"],
+                               event=options["--event"])
+    return build_parser().parse_args(argv)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     events_help = (
         "the timeline to read (default: $CITELINE_EVENTS, else ./events.yaml,"
         " else the bundled China–Russia timeline)"
@@ -172,8 +214,7 @@ def _say(message: str) -> None:
 
 
 def _main(argv: Sequence[str] | None, resume_collector: Callable[[], None] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _arguments(argv)
     events = getattr(args, "events", None)
     if events == "":  # (an unset variable, ``--events "$UNSET"``: not a fall back to another)
         _say("citeline: error: --events is empty; give the path of an events.yaml")
