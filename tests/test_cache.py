@@ -690,3 +690,23 @@ def test_a_files_bytes_digest_as_its_text_does(text: str, bom: bool, on_thread: 
     digest = cache.UTF8Digest(utf8, on_thread_from=0 if on_thread else len(utf8) + 1)
     assert (digest._thread is not None) is on_thread
     assert digest.result() == cache.digest(utf8.decode("utf-8").removeprefix("\ufeff"))
+
+
+def test_entries_are_written_whole_but_not_synced_to_disk(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry is checked as it is read and made again when lost: it is renamed into
+    place whole, without the two ``fsync`` calls an export makes (tens of ms each on a
+    slow disk, in the cache warmer's way and after the first frame)."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: synced.append(fd) or real_fsync(fd))
+    _age(folder / "events.yaml", folder / "s.txt")
+    path, first = _warm(folder)
+    _touch_long_ago(folder / "s.txt")  # (known by its content: the hit is restamped)
+    second = load(path, use_cache=True)
+    assert second.from_cache and second.worth_remembering
+    remember(path, second)
+    assert load(path, use_cache=True).timeline == first.timeline
+    assert synced == []
+    assert not [p for p in cache.entry_path(path).parent.iterdir() if p.suffix == ".tmp"]

@@ -24,7 +24,9 @@ is known unchanged by its stamp when the entry trusts it (see
 :data:`RACY_NS`), else by the digest of its text. Anything else (unreadable,
 stale, another version, a source changed, lines missing or not matching the
 checksum) makes it a miss and the timeline is loaded and checked from
-scratch. JSON cannot run code, unlike pickle. (The checksum is against
+scratch. An entry is renamed into place whole, but not synced to the disk (a
+slow disk takes tens of milliseconds a sync): one lost in a crash is a miss.
+JSON cannot run code, unlike pickle. (The checksum is against
 damage, not against someone who rewrites the entry on purpose: anyone who
 can write it can write the events file too.)
 """
@@ -280,7 +282,7 @@ def store(
         lines.insert(0, _encode(document))
         path = entry_path(events_path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, "\n".join(lines) + "\n")
+        write_atomic(path, "\n".join(lines) + "\n", durable=False)
     except (OSError, ValueError):
         pass
 
@@ -319,7 +321,7 @@ def restamp(events_path: Path, name: str, hit: Hit, started_ns: int) -> None:
             stamp = hit.checked.get(os.path.normpath(source.path))
             if stamp is not None:
                 entry["stamp"] = _trusted(stamp, started_ns)
-        write_atomic(path, _encode(document).encode("utf-8") + raw[end:])
+        write_atomic(path, _encode(document).encode("utf-8") + raw[end:], durable=False)
     except (OSError, ValueError, KeyError, TypeError):
         pass
 

@@ -1,9 +1,10 @@
 """Atomic file writes: a file is either left as it was or replaced whole.
 
 The text goes to a temporary file in the target's own directory (so the final
-``os.replace`` is a rename within one file system), is flushed and fsynced,
-and only then renamed over the target. Any failure on the way removes the
-temporary file and re-raises, leaving the old file untouched.
+``os.replace`` is a rename within one file system), is flushed and fsynced
+(unless the file need not be durable), and only then renamed over the target.
+Any failure on the way removes the temporary file and re-raises, leaving the
+old file untouched.
 
 A target that exists but is no regular file (a terminal, ``/dev/null``,
 ``/dev/stdout``, a named pipe) is written into as a shell redirection would:
@@ -21,9 +22,14 @@ _NEW_FILE_MODE = 0o666  # reduced by the process umask, as for any new file
 _ATTEMPTS = 100
 
 
-def write_atomic(path: Path | str, text: str | bytes) -> None:
+def write_atomic(path: Path | str, text: str | bytes, *, durable: bool = True) -> None:
     """Write ``text`` as UTF-8 (or bytes as they are) to ``path``, replacing any
     existing file whole.
+
+    ``durable=False`` leaves out the two ``fsync`` calls, for a file that can be
+    made again and is checked as it is read (a cache entry): the rename still
+    replaces it whole, but a crash soon after may lose it. On a slow disk each
+    ``fsync`` takes tens of milliseconds.
 
     Newlines are written exactly as given (no translation), so CRLF text such
     as iCalendar stays CRLF. An existing file keeps its permission bits. A
@@ -43,13 +49,15 @@ def write_atomic(path: Path | str, text: str | bytes) -> None:
                 _chmod(handle.fileno(), temp, mode)
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
-    _fsync_directory(target.parent)
+    if durable:
+        _fsync_directory(target.parent)
 
 
 def is_device_or_pipe(path: Path | str) -> bool:
