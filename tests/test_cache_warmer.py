@@ -256,3 +256,46 @@ def test_the_browser_gets_on_without_waiting_for_a_late_warmer_to_stop(
     assert running == [True]  # the browser opened with the warmer still there
     with pytest.raises(ChildProcessError):  # and it was ended and reaped as the browser closed
         os.waitpid(warmers[0].pid, os.WNOHANG)
+
+
+def _process(code: str) -> CacheWarmer:
+    """A warmer that is a Python running ``code`` (reaped by the test's own stop)."""
+    return CacheWarmer(os.posix_spawn(sys.executable, [sys.executable, "-c", code], os.environ))
+
+
+@pytest.mark.skipif(not Path("/proc/self/schedstat").exists(), reason="no processor times")
+def test_a_starved_warmer_is_not_waited_for() -> None:
+    """One that has had next to no processor since it started (a sleep stands for a
+    warmer kept off a busy machine's processors) is given up on at once."""
+    warmer = _process("import time; time.sleep(30)")
+    try:
+        time.sleep(0.2)  # (as the interface is imported)
+        started = time.monotonic()
+        assert not warmer.wait_unless_starved(5.0)
+        assert time.monotonic() - started < 1.0
+    finally:
+        warmer.stop()
+
+
+def test_a_warmer_at_work_is_waited_for() -> None:
+    """One that has had its processor (a busy loop, then done) is waited for."""
+    warmer = _process(
+        "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    )
+    try:
+        time.sleep(0.1)
+        assert warmer.wait_unless_starved(30.0)
+    finally:
+        warmer.stop()
+
+
+def test_without_processor_times_a_late_warmer_is_waited_for_as_before(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    warmer = _process("import time; time.sleep(0.3)")
+    monkeypatch.setattr(warmer, "_processor_time", lambda: None)
+    try:
+        time.sleep(0.1)
+        assert warmer.wait_unless_starved(30.0)
+    finally:
+        warmer.stop()

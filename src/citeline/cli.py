@@ -436,7 +436,7 @@ def _browse(
         from citeline.pending_load import PendingLoad
         from citeline.tui.app import make_app
 
-        if warmer is not None and not warmer.wait(LATE_WAIT):
+        if warmer is not None and not warmer.wait_unless_starved(LATE_WAIT):
             warmer.cancel()  # (too late to help: this process loads it; reaped below)
         pending = PendingLoad(path).start()
         result = pending.wait(timeout=BLINK)
