@@ -5,18 +5,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from citeline.cli import browser_options, build_parser
-
-SRC = Path(__file__).resolve().parents[1] / "src"
+from tests.python_probe import run_probe
 
 #: Tokens the two readings could disagree on: options, abbreviations, values that look
 #: like options, commands, the end of options, '=' in odd places.
@@ -94,9 +89,4 @@ def test_opening_the_browser_does_not_import_argparse() -> None:
         "args = citeline.cli._arguments(['--events', 'e.yaml', '--event=x'])\n"
         "print(json.dumps([args.command, args.events, args.event, 'argparse' in sys.modules]))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == [None, "e.yaml", "x", False]
+    assert json.loads(run_probe(probe)) == [None, "e.yaml", "x", False]

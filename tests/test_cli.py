@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from citeline import __version__, cli
+from tests.python_probe import run_probe
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -937,12 +938,7 @@ def test_the_command_imports_the_command_line_only_once_the_collector_is_paused(
         "print(sorted(m for m in sys.modules if m in ('citeline.cli', 'citeline.loader')"
         " or m.split('.')[0] == 'textual'))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert run_probe(probe).strip() == "[]"
 
 
 @pytest.mark.parametrize("command", [[], ["validate"]])

@@ -4,12 +4,10 @@ model's types."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+from tests.python_probe import run_probe
+
 BUNDLED = Path(__file__).resolve().parents[1] / "events.yaml"
 
 PROBE = """
@@ -44,13 +42,7 @@ def test_the_start_makes_dataclasses_only_for_the_model_and_what_the_core_hands_
     0.4-2 ms a class. The start's other records are named tuples or plain classes
     (ten of them were dataclasses: about 5 ms of every start; the YAML reader's and
     the anchoring's nine, 3-4 ms of a cold load of the bundled timeline)."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(BUNDLED)], capture_output=True, text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-    )
-    assert done.returncode == 0, done.stderr
-    made = set(json.loads(done.stdout))
+    made = set(json.loads(run_probe(PROBE, str(BUNDLED))))
     assert "citeline.model.Event" in made  # (the probe sees them)
     assert made <= ALLOWED, sorted(made - ALLOWED)
 
@@ -64,12 +56,7 @@ def test_the_command_line_is_read_before_the_core_is_imported() -> None:
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0]"
         " in ('citeline', 'yaml', 'dateutil', 'textual'))))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(SRC)},
-    )
-    assert done.returncode == 0, done.stderr
-    imported = set(json.loads(done.stdout))
+    imported = set(json.loads(run_probe(probe)))
     assert "citeline.cli" in imported  # (the probe sees them)
     heavy = {"citeline.model", "citeline.loader", "citeline.cache", "citeline.diagnostics",
              "citeline.dates", "yaml", "dateutil", "textual"}
