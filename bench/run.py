@@ -733,6 +733,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-bundled", action="store_true", help="skip the bundled timeline")
     parser.add_argument("--parts", default="validate,frame,pilot,tmux",
                         help="which measurements (default: validate,frame,pilot,tmux)")
+    parser.add_argument("--blind-poll", action="store_true",
+                        help="poll tmux panes every millisecond, as the runner did before, instead"
+                        " of looking when they are written to (see bench/tmuxctl.py)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--cache", type=Path, help="data cache (default $XDG_CACHE_HOME or tmp)")
     parser.add_argument("--output", type=Path, help="also write the report here")
@@ -769,7 +772,7 @@ def main(argv: list[str] | None = None) -> int:
     tmux: Tmux | None = None
     try:
         if parts & {"frame", "tmux"}:
-            tmux = Tmux()
+            tmux = Tmux(watch_output=not args.blind_poll)
             tmux_base = env.base()
             # sessions inherit the server's environment: give it the children's
             for key in ("PYTHONPYCACHEPREFIX", "XDG_CACHE_HOME"):
@@ -798,6 +801,9 @@ def main(argv: list[str] | None = None) -> int:
         env.close()
     runs_note = "runs per figure: " + ", ".join(
         f"{r.dataset.label} {runs_for(r.dataset.events)}" for r in results)
+    if tmux is not None:
+        runs_note += "; tmux panes " + (
+            "polled every millisecond" if args.blind_poll else "looked at as they are written to")
     text = report(results, runs_note)
     print(text)
     if args.output:

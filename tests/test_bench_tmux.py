@@ -1,0 +1,81 @@
+"""The benchmark's tmux controller looks at a pane when it is written to, not blindly.
+
+Polling a pane every millisecond wakes tmux's server and the runner a thousand
+times a second, on the measured program's processor when the other one is busy
+(``bench/tmuxctl.py`` says what that cost): these tests check that a pane that
+writes nothing is hardly looked at, and that a write is seen at once.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+#: The pane writes its line after this long.
+DELAY = 0.4
+#: Far more than seeing the line takes, far less than the waits it must not make.
+PROMPTLY = DELAY + 4
+
+
+@pytest.fixture
+def tmuxctl() -> Iterator[object]:
+    sys.path.insert(0, str(BENCH))
+    try:
+        import tmuxctl
+
+        yield tmuxctl
+    finally:
+        sys.path.remove(str(BENCH))
+
+
+def _wait_for_late_line(tmuxctl: object, watch_output: bool) -> tuple[float, int]:
+    """Seconds from the pane's start until ``wait_for`` saw its line, and how many
+    times the pane was captured meanwhile."""
+    with tmuxctl.Tmux(watch_output=watch_output) as tmux:
+        captures = 0
+        capture = tmux.capture
+
+        def counted(name: str) -> list[str] | None:
+            nonlocal captures
+            captures += 1
+            return capture(name)
+
+        tmux.capture = counted
+        started = time.perf_counter()
+        tmux.start("late", ["sh", "-c", f"sleep {DELAY}; echo the-late-line; sleep 30"])
+        seen = tmux.wait_for("late", lambda lines: "the-late-line" in lines, timeout=10)
+        return seen - started, captures
+
+
+def test_a_quiet_pane_is_looked_at_only_now_and_then(tmuxctl: object) -> None:
+    seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True)
+    assert DELAY <= seconds < PROMPTLY
+    # (once at the start, once per quiet spell, once or twice as the line comes)
+    assert captures <= DELAY / tmuxctl.QUIET_LOOK + 4
+
+
+def test_a_write_is_seen_at_once(tmuxctl: object) -> None:
+    """Without the quiet-spell look, the write itself wakes the wait (else it would
+    wait for its whole timeout)."""
+    tmuxctl_quiet = tmuxctl.QUIET_LOOK
+    tmuxctl.QUIET_LOOK = 30.0
+    try:
+        seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True)
+    finally:
+        tmuxctl.QUIET_LOOK = tmuxctl_quiet
+    assert DELAY <= seconds < PROMPTLY
+    assert captures <= 4
+
+
+def test_blind_polling_is_still_there_to_compare(tmuxctl: object) -> None:
+    seconds, captures = _wait_for_late_line(tmuxctl, watch_output=False)
+    assert DELAY <= seconds < PROMPTLY
+    assert captures > DELAY / 0.01  # (every millisecond, give or take)
