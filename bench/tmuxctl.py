@@ -183,6 +183,7 @@ class Tmux:
         printed = self.command(" ".join(parts))
         if self.watch_output and printed:
             self._panes[name] = printed[0].strip()
+            self._following = None  # (a session of that name may have come and gone)
             self._follow(name)
 
     def _follow(self, name: str) -> None:

@@ -36,22 +36,28 @@ def tmuxctl() -> Iterator[object]:
         sys.path.remove(str(BENCH))
 
 
-def _wait_for_late_line(tmuxctl: object, watch_output: bool) -> tuple[float, int]:
-    """Seconds from the pane's start until ``wait_for`` saw its line, and how many
-    times the pane was captured meanwhile."""
+def _wait_for_late_line(
+    tmuxctl: object, watch_output: bool, starts: int = 1
+) -> tuple[float, int]:
+    """Seconds from the pane's (last) start until ``wait_for`` saw its line, and how
+    many times the pane was captured meanwhile; each start after the first is of a
+    session of the same name, once the one before has ended."""
     with tmuxctl.Tmux(watch_output=watch_output) as tmux:
-        captures = 0
-        capture = tmux.capture
+        for _ in range(starts):
+            captures = 0
+            capture = tmux.capture
 
-        def counted(name: str) -> list[str] | None:
-            nonlocal captures
-            captures += 1
-            return capture(name)
+            def counted(name: str, capture=capture) -> list[str] | None:
+                nonlocal captures
+                captures += 1
+                return capture(name)
 
-        tmux.capture = counted
-        started = time.perf_counter()
-        tmux.start("late", ["sh", "-c", f"sleep {DELAY}; echo the-late-line; sleep 30"])
-        seen = tmux.wait_for("late", lambda lines: "the-late-line" in lines, timeout=10)
+            tmux.capture = counted
+            started = time.perf_counter()
+            tmux.start("late", ["sh", "-c", f"sleep {DELAY}; echo the-late-line; sleep 0.3"])
+            seen = tmux.wait_for("late", lambda lines: "the-late-line" in lines, timeout=10)
+            tmux.capture = capture
+            assert tmux.wait_gone("late", 10)
         return seen - started, captures
 
 
@@ -69,6 +75,17 @@ def test_a_write_is_seen_at_once(tmuxctl: object) -> None:
     tmuxctl.QUIET_LOOK = 30.0
     try:
         seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True)
+    finally:
+        tmuxctl.QUIET_LOOK = tmuxctl_quiet
+    assert DELAY <= seconds < PROMPTLY
+    assert captures <= 4
+
+
+def test_a_new_session_of_an_old_name_is_followed(tmuxctl: object) -> None:
+    tmuxctl_quiet = tmuxctl.QUIET_LOOK
+    tmuxctl.QUIET_LOOK = 30.0
+    try:
+        seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True, starts=2)
     finally:
         tmuxctl.QUIET_LOOK = tmuxctl_quiet
     assert DELAY <= seconds < PROMPTLY
