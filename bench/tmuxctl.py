@@ -14,9 +14,9 @@ millisecond instead (``watch_output=False``, as the runner did before) took
 the measured program's processor: each poll wakes tmux's server and the
 runner, and while a second process of the program (citeline's cache warmer)
 had the other processor, the kernel ran them on the program's own: traced
-with ``perf sched``, in 5 of 13 cold starts the browser lost 5.5-9.2 ms to
-38-74 such preemptions (see bench/README.md). A terminal in use does no such
-polling.
+with ``perf sched``, in 4 of 13 cold starts the browser lost 5.7-9.3 ms to
+41-77 preemptions, nearly all such (see bench/README.md). A terminal in use
+does no such polling.
 """
 
 from __future__ import annotations
