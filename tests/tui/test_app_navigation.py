@@ -490,3 +490,64 @@ async def test_back_to_the_sources_list_finds_its_cursor_where_it_was(
         await pilot.pause()
         assert isinstance(app.screen, SourcesScreen)
         assert app.screen.highlighted_source == "b"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)])
+async def test_back_to_the_sources_list_finds_it_scrolled_as_it_was(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """The rows shown come back with the cursor: the list does not jump to put the
+    cursor at its top or foot."""
+    from citeline.tui.app import make_app
+    from tests.tui.conftest import synthetic_timeline
+
+    app = make_app(synthetic_timeline(events=60, sources=40), tmp_path / "events.yaml",
+                   watch=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"j" * 24, *"k" * 8)  # scrolled down, the cursor mid-list
+        await pilot.pause()
+        sources = app.screen
+        assert isinstance(sources, SourcesScreen)
+        cursor, scroll = sources.highlighted_source, sources.list_scroll
+        assert cursor == "src-0016" and scroll > 0
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SourceScreen) and app.screen.source_id == cursor
+        await pilot.press("escape")
+        await pilot.pause()
+        back = app.screen
+        assert isinstance(back, SourcesScreen) and back is not sources
+        assert (back.highlighted_source, back.list_scroll) == (cursor, scroll)
+        await pilot.press("question_mark")  # and from help
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        assert (app.screen.highlighted_source, app.screen.list_scroll) == (cursor, scroll)
+
+
+async def test_back_to_the_sources_list_in_a_smaller_terminal_keeps_the_cursor_in_sight(
+    tmp_path: Path,
+) -> None:
+    from citeline.tui.app import make_app
+    from tests.tui.conftest import screen_lines, synthetic_timeline
+
+    app = make_app(synthetic_timeline(events=60, sources=40), tmp_path / "events.yaml",
+                   watch=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press(*"j" * 30, *"k" * 10)  # scrolled down, the cursor mid-list
+        await pilot.pause()
+        assert app.screen.highlighted_source == "src-0020" and app.screen.list_scroll > 0
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.resize_terminal(80, 12)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        assert app.screen.highlighted_source == "src-0020"
+        assert any("Source 20" in line for line in screen_lines(app))

@@ -450,14 +450,17 @@ class CitelineApp(App[int]):
             # (the selected event: the place's, unless a reload took it away)
             self.push_screen(self._coverage_screen(self._selected_id()))
         elif place.view in ("sources", "help"):
-            self.push_screen(self._make_screen(place.view, place.source_id))
+            self.push_screen(self._make_screen(place.view, place.source_id, place.scroll))
 
-    def _make_screen(self, view: str, source_id: str | None = None) -> Screen:
-        """The sources list (its cursor on ``source_id``) or the help screen."""
+    def _make_screen(
+        self, view: str, source_id: str | None = None, scroll: int | None = None
+    ) -> Screen:
+        """The sources list (its cursor on ``source_id``, scrolled ``scroll`` rows
+        down as far as its cursor stays in sight) or the help screen."""
         if view == "sources":
             from citeline.tui.screens.sources_screen import SourcesScreen
 
-            return SourcesScreen(self.timeline, source_id)
+            return SourcesScreen(self.timeline, source_id, scroll)
         from citeline.tui.screens.help_screen import HelpScreen
 
         return HelpScreen()
@@ -527,7 +530,8 @@ class CitelineApp(App[int]):
         # (no sources list is open unless its module was imported: not imported for this)
         sources = sys.modules.get("citeline.tui.screens.sources_screen")
         if sources is not None and isinstance(view, sources.SourcesScreen):
-            return Place("sources", selected, view.highlighted_source)  # (to come back to)
+            # (to come back to: its cursor, and the rows it showed)
+            return Place("sources", selected, view.highlighted_source, scroll=view.list_scroll)
         return self.history.current or Place("timeline", selected)
 
     def go_to_event(self, event_id: str) -> None:

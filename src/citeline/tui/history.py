@@ -15,6 +15,7 @@ class Place(NamedTuple):
     event_id: str | None = None
     source_id: str | None = None
     passage_index: int | None = None
+    scroll: int | None = None  # the sources list's scroll offset, in rows
 
 
 class History(Generic[T]):

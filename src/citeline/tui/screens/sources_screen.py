@@ -77,16 +77,30 @@ class SourcesScreen(Screen[None]):
         replace(binding, priority=True) for binding in bindings("list.open")
     ] + bindings(*LIST_MOVES)
 
-    def __init__(self, timeline: Timeline, select: str | None = None) -> None:
-        """``select``: the id of the source the cursor starts on (else the first)."""
+    def __init__(
+        self, timeline: Timeline, select: str | None = None, scroll: int | None = None
+    ) -> None:
+        """``select``: the id of the source the cursor starts on (else the first);
+        ``scroll``: the rows the list starts scrolled by (the list as it was left,
+        coming back to it), as far as the cursor stays in sight."""
         super().__init__()
         self._timeline = timeline
         self._stats = source_stats(timeline)
         self._first_selection = select
+        self._first_scroll = scroll
 
     def on_mount(self) -> None:
         if self._first_selection is not None:
             self.select_source(self._first_selection)
+        if self._first_scroll is not None:
+            # (once laid out: the list scrolls to its cursor as it is shown, and only
+            # as far as it must, so it keeps this offset wherever the cursor is in sight)
+            self.call_after_refresh(self._scroll_list, self._first_scroll)
+
+    def _scroll_list(self, rows: int) -> None:
+        option_list = self.option_list
+        option_list.scroll_to(y=rows, animate=False, immediate=True)
+        option_list.scroll_to_highlight()
 
     def compose(self) -> ComposeResult:
         yield Static(self._header(), id="sources-header", markup=False)
@@ -106,6 +120,11 @@ class SourcesScreen(Screen[None]):
     @property
     def option_list(self) -> OptionList:
         return self.query_one("#sources-list", OptionList)
+
+    @property
+    def list_scroll(self) -> int:
+        """How many rows the list is scrolled down."""
+        return self.option_list.scroll_offset.y
 
     @property
     def highlighted_source(self) -> str | None:
