@@ -9,9 +9,7 @@ writes nothing is hardly looked at, and that a write is seen at once.
 from __future__ import annotations
 
 import shutil
-import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,14 +24,11 @@ PROMPTLY = DELAY + 4
 
 
 @pytest.fixture
-def tmuxctl() -> Iterator[object]:
-    sys.path.insert(0, str(BENCH))
-    try:
-        import tmuxctl
+def tmuxctl(monkeypatch: pytest.MonkeyPatch) -> object:
+    monkeypatch.syspath_prepend(str(BENCH))
+    import tmuxctl
 
-        yield tmuxctl
-    finally:
-        sys.path.remove(str(BENCH))
+    return tmuxctl
 
 
 def _wait_for_late_line(
@@ -68,26 +63,20 @@ def test_a_quiet_pane_is_looked_at_only_now_and_then(tmuxctl: object) -> None:
     assert captures <= DELAY / tmuxctl.QUIET_LOOK + 4
 
 
-def test_a_write_is_seen_at_once(tmuxctl: object) -> None:
+def test_a_write_is_seen_at_once(tmuxctl: object, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without the quiet-spell look, the write itself wakes the wait (else it would
     wait for its whole timeout)."""
-    tmuxctl_quiet = tmuxctl.QUIET_LOOK
-    tmuxctl.QUIET_LOOK = 30.0
-    try:
-        seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True)
-    finally:
-        tmuxctl.QUIET_LOOK = tmuxctl_quiet
+    monkeypatch.setattr(tmuxctl, "QUIET_LOOK", 30.0)
+    seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True)
     assert DELAY <= seconds < PROMPTLY
     assert captures <= 4
 
 
-def test_a_new_session_of_an_old_name_is_followed(tmuxctl: object) -> None:
-    tmuxctl_quiet = tmuxctl.QUIET_LOOK
-    tmuxctl.QUIET_LOOK = 30.0
-    try:
-        seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True, starts=2)
-    finally:
-        tmuxctl.QUIET_LOOK = tmuxctl_quiet
+def test_a_new_session_of_an_old_name_is_followed(
+    tmuxctl: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tmuxctl, "QUIET_LOOK", 30.0)
+    seconds, captures = _wait_for_late_line(tmuxctl, watch_output=True, starts=2)
     assert DELAY <= seconds < PROMPTLY
     assert captures <= 4
 

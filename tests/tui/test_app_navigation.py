@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from citeline.tui.app import CitelineApp, make_app
 from citeline.tui.screens.coverage_screen import CoverageScreen
 from citeline.tui.screens.source_screen import SourceScreen
 from citeline.tui.screens.sources_screen import SourcesScreen
@@ -13,6 +14,7 @@ from citeline.tui.widgets.citing_events import CitingEvents
 from citeline.tui.widgets.coverage_grid import CoverageGrid
 from citeline.tui.widgets.event_detail import PassageList
 from citeline.tui.widgets.timeline_list import TimelineList
+from tests.tui.conftest import screen_lines, synthetic_timeline
 from tests.tui.flow_timeline import flow_dir, make_flow_app, selected_id  # noqa: F401
 from tests.tui.screen_text import screen_text
 
@@ -492,17 +494,19 @@ async def test_back_to_the_sources_list_finds_its_cursor_where_it_was(
         assert app.screen.highlighted_source == "b"
 
 
+def _forty_sources_app(tmp_path: Path) -> CitelineApp:
+    """The browser on a timeline of 40 sources: more than a screen of the sources list."""
+    return make_app(synthetic_timeline(events=60, sources=40), tmp_path / "events.yaml",
+                    watch=False)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_back_to_the_sources_list_finds_it_scrolled_as_it_was(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
     """The rows shown come back with the cursor: the list does not jump to put the
     cursor at its top or foot."""
-    from citeline.tui.app import make_app
-    from tests.tui.conftest import synthetic_timeline
-
-    app = make_app(synthetic_timeline(events=60, sources=40), tmp_path / "events.yaml",
-                   watch=False)
+    app = _forty_sources_app(tmp_path)
     async with app.run_test(size=size) as pilot:
         await pilot.press("s")
         await pilot.pause()
@@ -531,11 +535,7 @@ async def test_back_to_the_sources_list_finds_it_scrolled_as_it_was(
 async def test_back_to_the_sources_list_in_a_smaller_terminal_keeps_the_cursor_in_sight(
     tmp_path: Path,
 ) -> None:
-    from citeline.tui.app import make_app
-    from tests.tui.conftest import screen_lines, synthetic_timeline
-
-    app = make_app(synthetic_timeline(events=60, sources=40), tmp_path / "events.yaml",
-                   watch=False)
+    app = _forty_sources_app(tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("s")
         await pilot.pause()
